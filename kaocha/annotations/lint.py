@@ -1,0 +1,124 @@
+"""`kaocha annotations lint`: consistency checks that catch annotator slips.
+
+It reports, it never fixes. Three checks:
+
+* ``inconsistent``: a string annotated with one label somewhere is annotated
+  with another label, or left unannotated, elsewhere (occurrences inside a
+  longer span are not counted).
+* ``unannotated-name``: a POST directly followed by 2-3 Han characters that
+  start with a surname and are covered by no span.
+* ``name-without-post``: an OFFICIAL string never seen directly next to a POST
+  anywhere in the corpus (possibly not an office holder).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kaocha.annotations.records import AnnotatedReport
+from kaocha.lexicon import surnames
+
+HAN2_3 = re.compile(r"[\u4e00-\u9fff]{2,3}")
+GLUE = "、,，和与及"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    report: str
+    offset: int
+    text: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.check}\t{self.report}@{self.offset}\t{self.text}\t{self.message}"
+
+
+def _covered(report: AnnotatedReport) -> list[tuple[int, int, str]]:
+    return sorted((s.start, s.end, s.label) for s in report.spans)
+
+
+def check_inconsistent(reports: list[AnnotatedReport], min_length: int = 2) -> list[Finding]:
+    labels_of: dict[str, set[str]] = defaultdict(set)
+    for report in reports:
+        for span in report.spans:
+            labels_of[report.span_text(span)].add(span.label)
+    findings = []
+    for string, labels in sorted(labels_of.items()):
+        if len(string) < min_length:
+            continue
+        if len(labels) > 1:
+            findings.append(Finding("inconsistent", "*", -1, string, f"annotated as {' and '.join(sorted(labels))}"))
+        for report in reports:
+            spans = _covered(report)
+            for match in re.finditer(re.escape(string), report.text):
+                start, end = match.start(), match.end()
+                exact = [label for s, e, label in spans if s == start and e == end]
+                if exact:
+                    continue
+                if any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans):
+                    continue  # inside a longer span
+                if any(s < end and start < e for s, e, _ in spans):
+                    continue  # crosses another span: a different reading of the characters
+                findings.append(Finding("inconsistent", report.id, start, string,
+                                        f"annotated {'/'.join(sorted(labels))} elsewhere, not here: …{report.text[max(0, start - 8):end + 8]}…"))
+    return findings
+
+
+def check_unannotated_names(reports: list[AnnotatedReport]) -> list[Finding]:
+    names = surnames()
+    findings = []
+    for report in reports:
+        spans = _covered(report)
+        starts = {s for s, _, _ in spans}
+        for start, end, label in spans:
+            if label != "POST" or end in starts:
+                continue
+            match = HAN2_3.match(report.text, end)
+            if not match:
+                continue
+            candidate = match.group()
+            if any(candidate.startswith(name) for name in names) and not any(s < match.end() and end < e for s, e, _ in spans):
+                findings.append(Finding("unannotated-name", report.id, end, candidate,
+                                        f"after POST {report.text[start:end]}: a name left unannotated? …{report.text[start:end + 6]}…"))
+    return findings
+
+
+def _anchored_officials(report: AnnotatedReport) -> list[tuple[int, int, bool]]:
+    """OFFICIAL spans with whether each is anchored: next to a POST, after `领导`,
+    or in a 、-list right after an anchored name (attendee lists)."""
+    spans = _covered(report)
+    result: list[tuple[int, int, bool]] = []
+    for i, (start, end, label) in enumerate(spans):
+        if label != "OFFICIAL":
+            continue
+        before = spans[i - 1] if i > 0 else None
+        after = spans[i + 1] if i + 1 < len(spans) else None
+        anchored = bool(
+            (before and before[2] == "POST" and before[1] == start)
+            or (after and after[2] == "POST" and after[0] == end)
+            or report.text[max(0, start - 2):start] in ("领导", "同志")
+            or (result and result[-1][2] and report.text[result[-1][1]:start] in tuple(GLUE))
+        )
+        result.append((start, end, anchored))
+    return result
+
+
+def check_names_without_post(reports: list[AnnotatedReport]) -> list[Finding]:
+    anchored_names: set[str] = set()
+    first_seen: dict[str, tuple[str, int]] = {}
+    for report in reports:
+        for start, end, anchored in _anchored_officials(report):
+            name = report.text[start:end]
+            first_seen.setdefault(name, (report.id, start))
+            if anchored:
+                anchored_names.add(name)
+    return [Finding("name-without-post", rid, offset, name,
+                    "OFFICIAL never next to a POST or in a list of leaders anywhere: an office holder?")
+            for name, (rid, offset) in sorted(first_seen.items()) if name not in anchored_names]
+
+
+def lint(reports: list[AnnotatedReport]) -> list[Finding]:
+    return check_inconsistent(reports) + check_unannotated_names(reports) + check_names_without_post(reports)

@@ -1,0 +1,195 @@
+"""Annotated reports and the two file formats they live in.
+
+* Standoff (``annotations/*.jsonl``): ``id``, ``sha256`` of the normalized
+  text, ``spans``, ``sentences`` and ``provenance`` -- no copy of the text.
+  :func:`load_standoff` joins records with the corpus and refuses a record
+  whose hash does not match the report's normalized text.
+* Interchange (spec §4): the same with ``text`` (and ``meta``) in the record.
+  :func:`load_interchange` recomputes the normalization of ``text`` and
+  refuses a file whose text is not normalized.
+
+Both writers go through a temporary file and a rename, so a failure never
+leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kaocha.corpus import Corpus, sha256_text
+from kaocha.normalize import normalize
+
+
+class AnnotationError(ValueError):
+    """A problem in an annotation file; the message names file, line and report."""
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    label: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "label": self.label}
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    cats: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "cats": list(self.cats)}
+
+
+@dataclass
+class AnnotatedReport:
+    id: str
+    text: str
+    spans: list[Span]
+    sentences: list[Sentence]
+    meta: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return sha256_text(self.text)
+
+    def span_text(self, span: Span) -> str:
+        return self.text[span.start:span.end]
+
+    def to_standoff(self) -> dict:
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "spans": [s.to_dict() for s in sorted(self.spans)],
+            "sentences": [s.to_dict() for s in self.sentences],
+            "provenance": self.provenance,
+        }
+
+    def to_interchange(self) -> dict:
+        meta = dict(self.meta)
+        if self.provenance:
+            meta.setdefault("provenance", self.provenance)
+        return {
+            "id": self.id,
+            "text": self.text,
+            "spans": [s.to_dict() for s in sorted(self.spans)],
+            "sentences": [s.to_dict() for s in self.sentences],
+            "meta": meta,
+        }
+
+
+def _parse_spans(raw, where: str) -> list[Span]:
+    try:
+        return [Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in raw]
+    except (KeyError, TypeError, ValueError) as err:
+        raise AnnotationError(f"{where}: malformed span ({err})") from None
+
+
+def _parse_sentences(raw, where: str) -> list[Sentence]:
+    try:
+        return [Sentence(int(s["start"]), int(s["end"]), [str(c) for c in s.get("cats", [])]) for s in raw]
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise AnnotationError(f"{where}: malformed sentence ({err})") from None
+
+
+def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line_number, record)``; corrupt JSON names the file and line."""
+    path = Path(path)
+    if not path.exists():
+        raise AnnotationError(f"{path}: no such annotation file")
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise AnnotationError(f"{path}:{number}: not valid JSON ({err.msg} at column {err.colno})") from None
+            if not isinstance(record, dict) or "id" not in record:
+                raise AnnotationError(f"{path}:{number}: a record must be a JSON object with an 'id'")
+            yield number, record
+
+
+def load_standoff(path: str | Path, corpus: Corpus, check_hash: bool = True) -> list[AnnotatedReport]:
+    """Standoff records joined with the corpus's normalized text."""
+    reports, seen = [], set()
+    for number, record in read_jsonl(path):
+        report_id = record["id"]
+        where = f"{path}:{number} (report {report_id})"
+        if report_id in seen:
+            raise AnnotationError(f"{where}: report annotated twice in one file")
+        seen.add(report_id)
+        if report_id not in corpus:
+            raise AnnotationError(f"{where}: report is not in the corpus manifest {corpus.manifest}")
+        text = corpus[report_id].text()
+        if check_hash and record.get("sha256") != sha256_text(text):
+            raise AnnotationError(
+                f"{where}: sha256 of the normalized text does not match the annotations "
+                "(the report or the normalizer changed; offsets cannot be trusted)"
+            )
+        reports.append(AnnotatedReport(
+            id=report_id,
+            text=text,
+            spans=_parse_spans(record.get("spans", []), where),
+            sentences=_parse_sentences(record.get("sentences", []), where),
+            meta=corpus[report_id].meta,
+            provenance=record.get("provenance", {}),
+        ))
+    return reports
+
+
+def load_interchange(path: str | Path) -> list[AnnotatedReport]:
+    """Records in spec §4 format; refuses text that is not normalized."""
+    reports = []
+    for number, record in read_jsonl(path):
+        where = f"{path}:{number} (report {record['id']})"
+        text = record.get("text")
+        if not isinstance(text, str):
+            raise AnnotationError(f"{where}: interchange records need a 'text' string")
+        if normalize(text) != text:
+            first = next((i for i, (a, b) in enumerate(zip(text, normalize(text))) if a != b), min(len(text), len(normalize(text))))
+            raise AnnotationError(
+                f"{where}: 'text' is not normalized (spec §1); first difference at offset {first}: "
+                f"{text[max(0, first - 10):first + 10]!r}"
+            )
+        meta = record.get("meta", {}) or {}
+        reports.append(AnnotatedReport(
+            id=str(record["id"]),
+            text=text,
+            spans=_parse_spans(record.get("spans", []), where),
+            sentences=_parse_sentences(record.get("sentences", []), where),
+            meta=meta,
+            provenance=meta.get("provenance", {}),
+        ))
+    return reports
+
+
+def write_jsonl(records: Iterable[dict], path: str | Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def save_standoff(reports: Iterable[AnnotatedReport], path: str | Path) -> None:
+    write_jsonl((r.to_standoff() for r in reports), path)
+
+
+def save_interchange(reports: Iterable[AnnotatedReport], path: str | Path) -> None:
+    write_jsonl((r.to_interchange() for r in reports), path)

@@ -1,0 +1,197 @@
+"""The corpus manifest: which raw report files make up the corpus, with metadata.
+
+`corpus/manifest.csv` has one row per report. ``path`` is relative to the
+repository root (the manifest's parent folder's parent), so reports outside
+the repository (`../shared/reports/extra/r001.txt`) are referenced, not copied.
+``sha256`` is of the raw bytes, which are never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kaocha.normalize import normalize
+from kaocha.reading import ReportReadError, read_report
+
+DEFAULT_MANIFEST = Path("corpus/manifest.csv")
+COLUMNS = [
+    "id", "path", "sha256", "title", "source", "date",
+    "visiting_region", "host_region", "script", "complete", "encoding",
+]
+
+
+class CorpusError(ValueError):
+    """The manifest or a file it names is wrong; the message says which and how."""
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    """Hash of a normalized text (UTF-8), used to join standoff annotations."""
+    return sha256_bytes(text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Report:
+    """One manifest row, resolved against the repository root."""
+
+    id: str
+    path: Path
+    sha256: str
+    meta: dict
+
+    def raw_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+    def text(self) -> str:
+        """The normalized text (spec §1) after checking the raw file's hash."""
+        data = self.raw_bytes()
+        if sha256_bytes(data) != self.sha256:
+            raise CorpusError(f"{self.path}: sha256 of the raw file does not match the manifest (report {self.id})")
+        encoding = self.meta.get("encoding") or None
+        return normalize(read_report(self.path, encoding))
+
+
+class Corpus:
+    """The reports listed in a manifest, in manifest order."""
+
+    def __init__(self, manifest: str | Path = DEFAULT_MANIFEST):
+        self.manifest = Path(manifest)
+        if not self.manifest.exists():
+            raise CorpusError(f"{self.manifest}: no corpus manifest here (run from the repository root or pass --manifest)")
+        self.root = self.manifest.resolve().parent.parent
+        self.table = read_manifest(self.manifest)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def ids(self) -> list[str]:
+        return list(self.table["id"])
+
+    def __iter__(self):
+        return (self[report_id] for report_id in self.ids())
+
+    def __contains__(self, report_id: str) -> bool:
+        return report_id in set(self.table["id"])
+
+    def __getitem__(self, report_id: str) -> Report:
+        rows = self.table[self.table["id"] == report_id]
+        if rows.empty:
+            raise KeyError(f"report {report_id!r} is not in {self.manifest}")
+        row = rows.iloc[0].to_dict()
+        meta = {k: v for k, v in row.items() if k not in ("id", "path", "sha256")}
+        return Report(row["id"], self.root / row["path"], row["sha256"], meta)
+
+    def texts(self) -> dict[str, str]:
+        """Normalized text of every report, by id."""
+        return {report.id: report.text() for report in self}
+
+
+def read_manifest(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("id", "path", "sha256") if c not in table.columns]
+    if missing:
+        raise CorpusError(f"{path}: manifest lacks column(s) {', '.join(missing)}")
+    duplicated = table["id"][table["id"].duplicated()].tolist()
+    if duplicated:
+        raise CorpusError(f"{path}: duplicate report id(s) {', '.join(duplicated)}")
+    for column in COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
+    return table[COLUMNS]
+
+
+def write_table_atomically(table: pd.DataFrame, path: Path) -> None:
+    """Write a CSV through a temporary file and a rename, so no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            table.to_csv(handle, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def read_index_tsv(directory: Path) -> dict[str, dict]:
+    """Metadata from an `index.tsv` beside the reports (the format of ../shared/reports)."""
+    index = directory / "index.tsv"
+    if not index.exists():
+        return {}
+    table = pd.read_csv(index, sep="\t", dtype=str, keep_default_na=False)
+    if "file" not in table.columns:
+        raise CorpusError(f"{index}: needs a 'file' column naming each report file")
+    rows = {}
+    for row in table.to_dict("records"):
+        complete = row.get("complete", "").strip().lower()
+        rows[row["file"]] = {
+            "title": row.get("title", ""),
+            "source": row.get("url", row.get("source", "")),
+            "date": row.get("date_if_known", row.get("date", "")),
+            "visiting_region": row.get("visiting_region", ""),
+            "host_region": row.get("host_region", ""),
+            "script": row.get("script", ""),
+            "complete": "complete" if complete in ("yes", "complete", "true") else ("partial" if complete else ""),
+        }
+    return rows
+
+
+def add_directory(
+    directory: str | Path,
+    manifest: str | Path = DEFAULT_MANIFEST,
+    encoding: str | None = None,
+    pattern: str = "*.txt",
+) -> list[str]:
+    """Add every report file of ``directory`` to the manifest, by reference.
+
+    Every file is read and normalized first; if any fails, nothing is written
+    and the error lists each bad file. Ids are the file stems; an id already in
+    the manifest with other bytes is refused, the same bytes are skipped.
+    """
+    directory = Path(directory)
+    manifest = Path(manifest)
+    if not directory.is_dir():
+        raise CorpusError(f"{directory}: not a directory")
+    files = sorted(directory.glob(pattern))
+    if not files:
+        raise CorpusError(f"{directory}: no files matching {pattern}")
+    table = read_manifest(manifest) if manifest.exists() else pd.DataFrame(columns=COLUMNS)
+    root = manifest.resolve().parent.parent
+    known = dict(zip(table["id"], table["sha256"]))
+    metadata = read_index_tsv(directory)
+    problems, rows = [], []
+    for path in files:
+        data = path.read_bytes()
+        digest = sha256_bytes(data)
+        report_id = path.stem
+        if report_id in known:
+            if known[report_id] != digest:
+                problems.append(f"{path}: id {report_id!r} is already in the manifest with different bytes")
+            continue
+        try:
+            normalize(read_report(path, encoding))
+        except ReportReadError as err:
+            problems.append(str(err))
+            continue
+        meta = metadata.get(path.name, {})
+        rows.append({
+            "id": report_id,
+            "path": os.path.relpath(path.resolve(), root),
+            "sha256": digest,
+            **{c: meta.get(c, "") for c in COLUMNS[3:-1]},
+            "encoding": encoding or "",
+        })
+    if problems:
+        raise CorpusError("nothing added:\n" + "\n".join(problems))
+    if rows:
+        write_table_atomically(pd.concat([table, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True), manifest)
+    return [row["id"] for row in rows]
