@@ -21,6 +21,8 @@ from kaocha.annotations.records import AnnotatedReport
 from kaocha.lexicon import surnames
 
 HAN2_3 = re.compile(r"[\u4e00-\u9fff]{2,3}")
+# Words that begin with a surname character but are not names (`总书记关于…`).
+NOT_NAMES = ("关于", "高度", "向着", "和谐", "于是", "同志", "一行", "常务", "任务", "安排", "方面", "应邀")
 GLUE = "、,，和与及"
 
 
@@ -63,7 +65,7 @@ def check_inconsistent(reports: list[AnnotatedReport], min_length: int = 2) -> l
                 if any(s < end and start < e for s, e, _ in spans):
                     continue  # crosses another span: a different reading of the characters
                 findings.append(Finding("inconsistent", report.id, start, string,
-                                        f"annotated {'/'.join(sorted(labels))} elsewhere, not here: …{report.text[max(0, start - 8):end + 8]}…"))
+                                        f"annotated {'/'.join(sorted(labels))} elsewhere, not here: …{report.text[max(0, start - 8):end + 8]}…".replace("\n", "⏎")))
     return findings
 
 
@@ -80,6 +82,8 @@ def check_unannotated_names(reports: list[AnnotatedReport]) -> list[Finding]:
             if not match:
                 continue
             candidate = match.group()
+            if candidate.startswith(NOT_NAMES):
+                continue
             if any(candidate.startswith(name) for name in names) and not any(s < match.end() and end < e for s, e, _ in spans):
                 findings.append(Finding("unannotated-name", report.id, end, candidate,
                                         f"after POST {report.text[start:end]}: a name left unannotated? …{report.text[start:end + 6]}…"))
@@ -99,7 +103,7 @@ def _anchored_officials(report: AnnotatedReport) -> list[tuple[int, int, bool]]:
         anchored = bool(
             (before and before[2] == "POST" and before[1] == start)
             or (after and after[2] == "POST" and after[0] == end)
-            or report.text[max(0, start - 2):start] in ("领导", "同志")
+            or "领导" in report.text[max(0, start - 6):start]
             or (result and result[-1][2] and report.text[result[-1][1]:start] in tuple(GLUE))
         )
         result.append((start, end, anchored))
