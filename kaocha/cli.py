@@ -26,6 +26,7 @@ annotations_app.command("lint")(annotation_commands.lint)
 annotations_app.command("stats")(annotation_commands.stats)
 annotations_app.command("export")(annotation_commands.export)
 annotations_app.command("import")(annotation_commands.import_)
+annotations_app.command("agreement")(annotation_commands.agreement)
 
 
 def fail(message: str, code: int = 1) -> None:

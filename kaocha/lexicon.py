@@ -50,3 +50,16 @@ def area_keywords() -> dict[str, tuple[str, ...]]:
         label, word = line.split("\t")
         keywords.setdefault(label.strip(), []).append(word.strip())
     return {label: tuple(words) for label, words in keywords.items()}
+
+
+@lru_cache(maxsize=None)
+def cue_words() -> dict[str, tuple[str, ...]]:
+    """Cue words by kind (see `kaocha/data/cue_words.tsv`), longest first."""
+    text = resources.files("kaocha.data").joinpath("cue_words.tsv").read_text(encoding="utf-8")
+    cues: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, word = line.split("\t", 1)
+        cues.setdefault(kind.strip(), []).append(word)
+    return {kind: tuple(sorted(dict.fromkeys(words), key=len, reverse=True)) for kind, words in cues.items()}

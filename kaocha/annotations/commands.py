@@ -115,3 +115,17 @@ def import_(
     order = {rid: i for i, rid in enumerate(corpus.ids())}
     save_standoff(sorted(by_id.values(), key=lambda r: order[r.id]), into)
     typer.echo(f"imported {len(incoming)} report(s) into {into}")
+
+
+def agreement(
+    first: Path = typer.Argument(..., help="Standoff file of one pass."),
+    second: Path = typer.Argument(..., help="Standoff file of the other pass."),
+    manifest: Path = typer.Option(DEFAULT_MANIFEST, help="Corpus manifest."),
+) -> None:
+    """Agreement between two annotation passes on the reports both contain (span and category F1 per label)."""
+    from kaocha.annotations.agreement import agreement_table
+
+    a, b = _load(first, manifest), _load(second, manifest)
+    table, common = agreement_table(a, b)
+    typer.echo(f"{len(common)} report(s) in both passes: {', '.join(common)}")
+    typer.echo(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))

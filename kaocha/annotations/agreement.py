@@ -1,0 +1,31 @@
+"""Agreement between two annotation passes, with the project's metric functions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kaocha.annotations.records import AnnotatedReport
+from kaocha.labels import CATEGORY_LABELS, ENTITY_LABELS
+from kaocha.metrics import category_scores, macro_f1, report_sentence_cats, report_spans, span_scores
+
+
+def agreement_table(first: list[AnnotatedReport], second: list[AnnotatedReport]) -> tuple[pd.DataFrame, list[str]]:
+    """Rows: entity labels (strict and relaxed F1), categories (F1), with counts of each pass."""
+    common = [r.id for r in first if r.id in {s.id for s in second}]
+    a = [r for r in first if r.id in common]
+    b = [r for r in second if r.id in common]
+    strict = span_scores(report_spans(a), report_spans(b))
+    relaxed = span_scores(report_spans(a), report_spans(b), relaxed=True)
+    rows = []
+    for label in [*ENTITY_LABELS, "micro"]:
+        s = strict[label]
+        rows.append({"kind": "entity", "label": label, "pass_1": s.tp + s.fn, "pass_2": s.tp + s.fp,
+                     "f1_strict": s.f1, "f1_relaxed": relaxed[label].f1})
+    cats = category_scores(report_sentence_cats(a), report_sentence_cats(b))
+    for label in CATEGORY_LABELS:
+        c = cats[label]
+        rows.append({"kind": "category", "label": label, "pass_1": c.tp + c.fn, "pass_2": c.tp + c.fp,
+                     "f1_strict": c.f1, "f1_relaxed": None})
+    rows.append({"kind": "category", "label": "macro", "pass_1": None, "pass_2": None,
+                 "f1_strict": macro_f1(cats), "f1_relaxed": None})
+    return pd.DataFrame(rows), common
