@@ -40,7 +40,8 @@ PLACE = f"[{H}]{{1,7}}?(?:自治区|自治州|自治县|新区|省|市|县|区|�
 BARE_PLACE = f"[{H}]{{2,3}}(?=[{ADMIN}])"
 INSTITUTION = f"[{H}]{{2,8}}?(?:大学|学院|医院|集团|公司|银行|研究院|科学院|工程院)"
 ZONE_SUFFIXES = ("自由贸易试验区", "自贸试验区", "自贸区", "科学城", "科技城", "高新区", "经济技术开发区",
-                 "经济开发区", "开发区", "示范区", "产业园", "科技园", "软件园", "保税区", "合作区", "新片区")
+                 "经济开发区", "开发区", "产业园", "科技园", "软件园", "保税区", "新片区", "高科技园区",
+                 "科技园区", "工业园区", "产业园区")
 NOT_AFTER_TITLE = "期远久足江"  # 北京市长期以来, 贵州长期: not titles
 
 
@@ -142,9 +143,31 @@ def find_officials(text: str, posts: list[RuleSpan]) -> list[RuleSpan]:
         length = _name_at(text, end)
         if length:
             names.add(text[end:end + length])
+    for post in posts:  # a name before a bare title: 习近平总书记, 李某省长
+        if text[post.start:post.end] in BARE_AFTER_NAME:
+            names.update(_name_before(text, post.start))
+    for anchor in cue_words()["name_anchor"]:
+        for match in re.finditer(anchor, text):
+            names.update(_name_before(text, match.start()))
     names |= _list_names(text)
-    names = {n for n in names if 2 <= len(n) <= 4}
+    names = {n for n in names if 2 <= len(n) <= 4 and not n.startswith(cue_words()["not_name"])}
     return _all_mentions(text, names, "OFFICIAL")
+
+
+BARE_AFTER_NAME = {"总书记", "书记", "省长", "市长", "县长", "区长", "主席", "总理", "副总理", "委员长", "部长", "主任"}
+
+
+def _name_before(text: str, end: int) -> set[str]:
+    """A 2-3 character name that ends at ``end``: the longer if it starts with a surname."""
+    names = set(surnames())
+    for length in (3, 2):
+        start = end - length
+        candidate = text[max(0, start):end]
+        if start >= 0 and re.fullmatch(f"[{H}]{{{length}}}", candidate) and (candidate[0] in names or candidate[:2] in names):
+            if length == 3 and text[start:start + 2] in cue_words()["name_after"]:
+                continue
+            return {candidate}
+    return set()
 
 
 def _list_names(text: str) -> set[str]:
@@ -180,60 +203,96 @@ def _all_mentions(text: str, strings: set[str], label: str) -> list[RuleSpan]:
 
 @lru_cache(maxsize=1)
 def _venue_regexes() -> tuple[re.Pattern, re.Pattern]:
-    suffix = _alternation(place_suffixes())
-    name = re.compile(f"[{H}A-Za-z0-9·“”()]{{1,24}}?(?:{suffix})")
-    zone = re.compile(f"[{H}()]{{2,10}}?(?:{_alternation(ZONE_SUFFIXES)})")
-    return name, zone
+    zone = re.compile(f"[{H}()]{{2,12}}?(?:{_alternation(ZONE_SUFFIXES)})")
+    cut = re.compile(_alternation(cue_words()["venue_cut"]))
+    return zone, cut
 
 
 JURISDICTION_END = re.compile(f"[{ADMIN}]$")
+JURISDICTION_PREFIX = re.compile(f"^[{H}]{{2,4}}?(?:自治州|自治县|省|市|县|区|州)")
+GENERIC_VENUES = {"科学城", "自贸区", "基地", "展示中心", "中心", "企业展厅", "展厅", "园区", "新区", "片区", "城市副中心",
+                  "开发区", "示范区", "产业园", "公司", "集团", "大学", "学校", "医院", "社区", "村", "镇", "乡", "美术馆",
+                  "大厅", "工厂", "科技园", "经济开发区", "高新区", "新城", "景区", "广场", "公园"}
 
 
-def _clean_venue(candidate: str) -> str:
-    """Cut leading cue words and trailing generic words off a candidate venue."""
-    cues = cue_words()
-    changed = True
-    while changed and candidate:
-        changed = False
-        for cue in cues["visit"] + ("的", "了", "这", "该", "一个", "位于", "首个", "全国"):
-            if candidate.startswith(cue) and len(candidate) > len(cue) + 1:
-                candidate = candidate[len(cue):]
-                changed = True
-    if candidate.endswith("项目"):
-        candidate = candidate[:-2]
+def _longest_suffixed_prefix(segment: str) -> str:
+    """The longest start of ``segment`` that ends in a place suffix."""
+    suffixes = place_suffixes()
+    for end in range(len(segment), 1, -1):
+        if any(segment.endswith(s, 0, end) for s in suffixes):
+            return segment[:end]
+    return ""
+
+
+def _strip_jurisdictions(candidate: str) -> str:
+    """Drop county-level prefixes that only say where a site is (spec §2):
+    a chain of two or more jurisdictions, or a single county or district;
+    a city or province prefix stays (`某某市规划展览馆`, registered names)."""
+    parts, rest = [], candidate
+    while True:
+        match = JURISDICTION_PREFIX.match(rest)
+        if not match or len(rest) - match.end() < 3:
+            break
+        parts.append(match.group())
+        rest = rest[match.end():]
+    rural_or_industrial = rest.endswith(("村", "园", "基地", "厂", "观光园"))
+    if len(parts) >= 2 or (len(parts) == 1 and parts[0][-1] in "县区" and not parts[0].endswith("新区") and rural_or_industrial):
+        return rest
     return candidate
 
 
-GENERIC_VENUES = {"科学城", "自贸区", "基地", "展示中心", "中心", "企业展厅", "展厅", "园区", "新区", "片区", "城市副中心",
-                  "开发区", "示范区", "产业园", "公司", "集团", "大学", "学校", "医院", "社区", "村", "镇", "乡", "美术馆"}
+def _clean_venue(candidate: str) -> str:
+    """Start a candidate after the last cut word, drop a trailing `项目` and locator prefixes."""
+    _, cut = _venue_regexes()
+    last = None
+    for match in cut.finditer(candidate):
+        if match.end() < len(candidate) - 1:
+            last = match
+    if last:
+        candidate = candidate[last.end():]
+    candidate = candidate.strip("“”\"")
+    if candidate.endswith("项目"):
+        candidate = candidate[:-2]
+    return _strip_jurisdictions(candidate)
+
+
+def _after_strong_visit(text: str, i: int) -> bool:
+    clause_start = max(text.rfind("。", 0, i), text.rfind("\n", 0, i), i - 80)
+    return any(text.find(v, clause_start, i) >= 0 for v in cue_words()["visit_strong"])
 
 
 def find_venues(text: str) -> list[RuleSpan]:
-    name_re, zone_re = _venue_regexes()
+    zone_re, _ = _venue_regexes()
     cues = cue_words()
     found: set[str] = set()
     visit = "|".join(re.escape(c) for c in cues["visit"])
+    weak = {"、", "和", "及", "在", "到", "至"}
     for match in re.finditer(f"(?:{visit})", text):
         rest = text[match.end():match.end() + 40]
-        segment = re.split("[,。;;!?:\n、]", rest, maxsplit=1)[0]
+        segment = re.split("[,。;;!?:\n、]|——", rest, maxsplit=1)[0]
+        if match.group() in weak and not _after_strong_visit(text, match.start()):
+            after = rest[len(segment):len(segment) + 8]
+            if not (after.startswith(",") and any(c in after for c in cues["clause_end"][:12])):
+                continue
         for cue in cues["clause_end"]:
             cut = segment.find(cue, 2)
             if cut > 0:
                 segment = segment[:cut]
-        best = None
-        for m in name_re.finditer(segment):
-            if m.start() == 0 and (best is None or m.end() > best.end()):
-                best = m
-        candidates = [best.group()] if best else []
-        for candidate in candidates:
-            candidate = _clean_venue(candidate)
-            if len(candidate) >= 3 and candidate not in GENERIC_VENUES and not JURISDICTION_END.search(candidate):
-                found.add(candidate)
-    for m in zone_re.finditer(text):
-        candidate = _clean_venue(m.group())
-        if len(candidate) >= 4 and candidate not in GENERIC_VENUES:
+        candidate = _clean_venue(_longest_suffixed_prefix(segment))
+        if len(candidate) >= 3 and candidate not in GENERIC_VENUES and not JURISDICTION_END.search(candidate):
             found.add(candidate)
-    return _all_mentions(text, found, "VENUE")
+    for m in zone_re.finditer(text):
+        group = m.group()
+        follow = zone_re.match(text, m.end())
+        if follow and not re.search("[^" + H + "]", follow.group()):
+            group += follow.group()  # 上海自贸区 + 临港新片区
+        candidate = _clean_venue(group)
+        if len(candidate) >= 4 and candidate not in GENERIC_VENUES and not any(candidate.endswith(g) and len(candidate) - len(g) < 2 for g in GENERIC_VENUES):
+            found.add(candidate)
+    slogans = set(cues["slogan"])
+    found = {f for f in found if f not in slogans and not f.startswith("“") and "”" not in f[-1:]}
+    events = tuple(cues["event"])
+    return [s for s in _all_mentions(text, found, "VENUE") if not text.startswith(events, s.end)]
 
 
 def resolve_overlaps(spans: list[RuleSpan]) -> list[RuleSpan]:

@@ -18,11 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kaocha.annotations.records import AnnotatedReport
-from kaocha.lexicon import surnames
+from kaocha.lexicon import cue_words, surnames
 
 HAN2_3 = re.compile(r"[\u4e00-\u9fff]{2,3}")
-# Words that begin with a surname character but are not names (`总书记关于…`).
-NOT_NAMES = ("关于", "高度", "向着", "和谐", "于是", "同志", "一行", "常务", "任务", "安排", "方面", "应邀")
+
 GLUE = "、,，和与及"
 
 
@@ -82,7 +81,7 @@ def check_unannotated_names(reports: list[AnnotatedReport]) -> list[Finding]:
             if not match:
                 continue
             candidate = match.group()
-            if candidate.startswith(NOT_NAMES):
+            if candidate.startswith(cue_words()["not_name"]):
                 continue
             if any(candidate.startswith(name) for name in names) and not any(s < match.end() and end < e for s, e, _ in spans):
                 findings.append(Finding("unannotated-name", report.id, end, candidate,
