@@ -1,0 +1,193 @@
+"""Custom spaCy components of the kaocha pipeline, registered as factories.
+
+They are exposed through the ``spacy_factories`` entry point (pyproject.toml),
+so ``spacy.load(model_dir)`` finds them in a fresh process once the package is
+installed.
+
+* ``kaocha_rule_features``: runs the generic rules (`kaocha.rules`) on each
+  sentence and writes their entity matches as BIO tags into ``token.tag_``.
+  The tok2vec embeds ``TAG``, so the model sees the rules as input and learns
+  when they are right instead of the rules fixing its output. Rules run per
+  sentence so that training (one Doc per sentence) and use (one Doc per
+  report) see the same features.
+* ``kaocha_sentence_cats``: splits the Doc into sentences (spec §1) and scores
+  each sentence for the nine cooperation areas with a scikit-learn model
+  (character n-gram TF-IDF plus the rules' keyword categories, one logistic
+  regression per label). It is fitted in ``initialize`` from the training
+  examples (each a sentence with its gold ``cats``). Scores go to
+  ``doc._.sentence_cats``; ``doc.cats`` holds the report-level maximum.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+from spacy.language import Language
+from spacy.scorer import Scorer
+from spacy.tokens import Doc
+from spacy.training import Example
+
+from kaocha import rules
+from kaocha.labels import CATEGORY_LABELS
+from kaocha.sentences import sentence_spans
+
+if not Doc.has_extension("sentence_cats"):
+    Doc.set_extension("sentence_cats", default=None)
+
+
+# -- rule features ----------------------------------------------------------
+
+class RuleFeatures:
+    """Write the rules' entity matches into ``token.tag_`` as B-/I-LABEL or O."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        tags = ["O"] * len(doc)
+        text = doc.text
+        for sent_start, sent_end in sentence_spans(text):
+            for match in rules.find_entities(text[sent_start:sent_end]):
+                span = doc.char_span(sent_start + match.start, sent_start + match.end, alignment_mode="expand")
+                if span is None:
+                    continue
+                tags[span.start] = f"B-{match.label}"
+                for i in range(span.start + 1, span.end):
+                    tags[i] = f"I-{match.label}"
+        for token, tag in zip(doc, tags):
+            token.tag_ = tag
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory("kaocha_rule_features")
+def make_rule_features(nlp: Language, name: str) -> RuleFeatures:
+    return RuleFeatures(nlp, name)
+
+
+# -- sentence categories ----------------------------------------------------
+
+def rule_category_matrix(texts: Iterable[str]) -> np.ndarray:
+    """One 0/1 column per area: does the rule keyword list match the sentence?"""
+    rows = []
+    for text in texts:
+        cats = set(rules.sentence_categories(text))
+        rows.append([1.0 if label in cats else 0.0 for label in CATEGORY_LABELS])
+    return np.asarray(rows, dtype=np.float32).reshape(-1, len(CATEGORY_LABELS))
+
+
+def build_sentence_model(c: float, ngram_max: int, rule_weight: float):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    features = FeatureUnion(
+        [("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, ngram_max), sublinear_tf=True, min_df=1)),
+         ("rules", FunctionTransformer(rule_category_matrix))],
+        transformer_weights={"chars": 1.0, "rules": rule_weight},
+    )
+    classifier = OneVsRestClassifier(LogisticRegression(C=c, class_weight="balanced", max_iter=2000))
+    return make_pipeline(features, classifier)
+
+
+class SentenceCategorizer:
+    """Per-sentence multi-label scores for the nine areas (see module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, threshold: float, c: float, ngram_max: int, rule_weight: float):
+        self.name = name
+        self.labels = list(CATEGORY_LABELS)
+        self.cfg = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight}
+        self.model = None
+        self.fitted_labels: list[str] = []
+
+    # spaCy calls this with the training examples before training starts.
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
+        texts, targets = [], []
+        for example in get_examples():
+            doc = example.reference
+            texts.append(doc.text)
+            targets.append([1 if doc.cats.get(label, 0.0) >= 0.5 else 0 for label in self.labels])
+        if not texts:
+            raise ValueError(f"[{self.name}] no training examples to fit the sentence categorizer")
+        y = np.asarray(targets)
+        present = [i for i in range(len(self.labels)) if 0 < y[:, i].sum() < len(y)]
+        self.fitted_labels = [self.labels[i] for i in present]
+        self.model = build_sentence_model(self.cfg["c"], self.cfg["ngram_max"], self.cfg["rule_weight"])
+        if present:
+            self.model.fit(texts, y[:, present])
+
+    def predict_texts(self, texts: list[str]) -> np.ndarray:
+        """Scores, one row per text, one column per label (0 for labels never seen in training)."""
+        scores = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        if self.model is None or not self.fitted_labels or not texts:
+            return scores
+        probabilities = self.model.predict_proba(texts)
+        for j, label in enumerate(self.fitted_labels):
+            scores[:, self.labels.index(label)] = probabilities[:, j]
+        return scores
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._annotate(batch)
+                batch = []
+        if batch:
+            yield from self._annotate(batch)
+
+    def _annotate(self, docs: list[Doc]) -> list[Doc]:
+        spans = [sentence_spans(doc.text) for doc in docs]
+        texts = [doc.text[s:e] for doc, doc_spans in zip(docs, spans) for s, e in doc_spans]
+        scores = self.predict_texts(texts)
+        row = 0
+        for doc, doc_spans in zip(docs, spans):
+            sentences = []
+            for start, end in doc_spans:
+                sentences.append({"start": start, "end": end,
+                                  "cats": {label: float(scores[row, i]) for i, label in enumerate(self.labels)}})
+                row += 1
+            doc._.sentence_cats = sentences
+            doc.cats = {label: max((s["cats"][label] for s in sentences), default=0.0) for label in self.labels}
+        return docs
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return Scorer.score_cats(examples, "cats", labels=self.labels, multi_label=True,
+                                 threshold=self.cfg["threshold"])
+
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return pickle.dumps({"cfg": self.cfg, "model": self.model, "fitted_labels": self.fitted_labels})
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()) -> "SentenceCategorizer":
+        state = pickle.loads(data)
+        self.cfg, self.model, self.fitted_labels = state["cfg"], state["model"], state["fitted_labels"]
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "model.pkl").write_bytes(self.to_bytes())
+
+    def from_disk(self, path, *, exclude=tuple()) -> "SentenceCategorizer":
+        return self.from_bytes((Path(path) / "model.pkl").read_bytes())
+
+
+@Language.factory(
+    "kaocha_sentence_cats",
+    default_config={"threshold": 0.5, "c": 4.0, "ngram_max": 3, "rule_weight": 2.0},
+    default_score_weights={"cats_macro_f": 0.5},
+)
+def make_sentence_cats(nlp: Language, name: str, threshold: float, c: float, ngram_max: int,
+                       rule_weight: float) -> SentenceCategorizer:
+    return SentenceCategorizer(nlp, name, threshold, c, ngram_max, rule_weight)

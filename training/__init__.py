@@ -1,0 +1,1 @@
+"""Training: from hand annotations to a saved spaCy pipeline (run from a checkout)."""
