@@ -143,7 +143,7 @@ def find_officials(text: str, posts: list[RuleSpan]) -> list[RuleSpan]:
         length = _name_at(text, end)
         if length:
             names.add(text[end:end + length])
-    for post in posts:  # a name before a bare title: 习近平总书记, 李某省长
+    for post in posts:  # a name before a bare title: 李某总书记, 李某省长
         if text[post.start:post.end] in BARE_AFTER_NAME:
             names.update(_name_before(text, post.start))
     for anchor in cue_words()["name_anchor"]:
@@ -285,7 +285,7 @@ def find_venues(text: str) -> list[RuleSpan]:
         group = m.group()
         follow = zone_re.match(text, m.end())
         if follow and not re.search("[^" + H + "]", follow.group()):
-            group += follow.group()  # 上海自贸区 + 临港新片区
+            group += follow.group()  # a zone inside a zone: 某某自贸区 + 某某新片区
         candidate = _clean_venue(group)
         if len(candidate) >= 4 and candidate not in GENERIC_VENUES and not any(candidate.endswith(g) and len(candidate) - len(g) < 2 for g in GENERIC_VENUES):
             found.add(candidate)

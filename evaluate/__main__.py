@@ -1,0 +1,96 @@
+"""`python -m evaluate`: the model against the regex baseline, per label.
+
+* default: grouped K-fold cross-validation by report over all annotated
+  reports (the model is trained on each fold's training reports only);
+* `--gold FILE.jsonl --model DIR`: a trained model and the baseline on any
+  gold file in the interchange format (spec §4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import sys
+from pathlib import Path
+
+import spacy
+import typer
+from spacy.cli._util import parse_config_overrides
+
+from kaocha.annotations.records import AnnotationError, load_interchange
+from kaocha.annotations.validate import check_report
+from evaluate.baseline import RegexBaseline
+from evaluate.report import comparison_table, error_rows, to_markdown, write_outputs
+from evaluate.scoring import HEADLINE, bootstrap, roc_auc, score_system
+from evaluate.systems import ModelSystem
+
+app = typer.Typer(add_completion=False)
+
+
+def fold_spread(gold, predictions, folds, threshold) -> dict[str, dict[str, float]]:
+    spread = {}
+    for system, preds in predictions.items():
+        per_fold = [score_system([r for r in gold if r.id in fold], preds, threshold) for fold in folds]
+        spread[system] = {k: statistics.pstdev(f[k] for f in per_fold) for k in per_fold[0]}
+    return spread
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def main(
+    ctx: typer.Context,
+    gold: Path = typer.Option(None, help="Held-out mode: interchange gold file (spec §4)."),
+    model: Path = typer.Option(Path("models/model-best"), help="Held-out mode: trained model directory."),
+    config: Path = typer.Option(Path("configs/ner.cfg"), help="Cross-validation: training config."),
+    folds: int = typer.Option(5, help="Cross-validation: number of folds (grouped by report)."),
+    max_steps: int = typer.Option(600, help="Cross-validation: training steps per fold (shorter than the shipped model)."),
+    out: Path = typer.Option(Path("runs/evaluate"), help="Directory for figures, errors and chart."),
+    bootstrap_rounds: int = typer.Option(1000, help="Bootstrap resamples of reports for the 95% intervals."),
+) -> None:
+    """Compare the model with the regex baseline; print a Markdown table and write files under --out."""
+    overrides = parse_config_overrides(ctx.args)
+    threshold = 0.5
+    if gold is not None:
+        if not model.exists():
+            typer.echo(f"error: no model at {model}; train one with `python -m training.train configs/ner.cfg`", err=True)
+            raise typer.Exit(1)
+        try:
+            reports = load_interchange(gold)
+        except AnnotationError as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(1)
+        problems = [f"{gold}: {p}" for r in reports for p in check_report(r)]
+        if problems:
+            typer.echo("error: the gold file has problems:\n" + "\n".join(problems[:20]), err=True)
+            raise typer.Exit(1)
+        system = ModelSystem(spacy.load(model))
+        baseline = RegexBaseline()
+        texts = {r.id: r.text for r in reports}
+        predictions = {"model": system.predict(texts), "baseline": baseline.predict(texts)}
+        speed = {"model": system.chars_per_second, "baseline": baseline.chars_per_second}
+        fold_ids, mode = [], f"held-out: {gold} with model {model}"
+    else:
+        from training.data import load_gold
+        from evaluate.cv import cross_validate
+
+        reports = load_gold()
+        overrides.setdefault("training.max_steps", max_steps)
+        predictions, fold_ids, speed = cross_validate(reports, config, overrides, folds, log=lambda m: print(m, file=sys.stderr, flush=True))
+        mode = f"{len(fold_ids)}-fold cross-validation grouped by report over {len(reports)} reports ({config}, max_steps {overrides['training.max_steps']})"
+    figures = {name: score_system(reports, preds, threshold) for name, preds in predictions.items()}
+    intervals = {name: bootstrap(reports, preds, HEADLINE, threshold, rounds=bootstrap_rounds) for name, preds in predictions.items()}
+    spread = fold_spread(reports, predictions, fold_ids, threshold) if fold_ids else {}
+    table = comparison_table(figures, intervals, spread)
+    auc = roc_auc(reports, predictions["model"])
+    print(f"# kaocha evaluation — {dt.date.today().isoformat()}\n\n{mode}\n")
+    print(to_markdown(table))
+    print(f"\nspeed (characters per second): model {speed['model']:,.0f}, regex baseline {speed['baseline']:,.0f}")
+    if auc:
+        print("model ROC-AUC per category: " + ", ".join(f"{k} {v:.3f}" for k, v in auc.items()))
+    write_outputs(out, table, figures, {"mode": mode, "intervals": intervals, "fold_spread": spread,
+                                         "roc_auc": auc, "chars_per_second": speed, "folds": fold_ids},
+                  error_rows(reports, predictions))
+    print(f"\nwrote {out}/comparison.csv, figures.json, errors.csv, per_label_f1.png")
+
+
+if __name__ == "__main__":
+    app()
