@@ -37,8 +37,8 @@ def to_markdown(table: pd.DataFrame) -> str:
     cols = list(table.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for _, row in table.iterrows():
-        cells = [f"{v:+.3f}" if c == "model − baseline" else (f"{v:.3f}" if isinstance(v, float) else str(v))
-                 for c, v in row.items()]
+        cells = ["" if pd.isna(v) else f"{v:+.3f}" if c == "model − baseline" else
+                 (f"{v:.3f}" if isinstance(v, float) else str(v)) for c, v in row.items()]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
