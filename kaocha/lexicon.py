@@ -40,26 +40,25 @@ def place_suffixes() -> tuple[str, ...]:
     return tuple(sorted(_words("place_suffixes.txt"), key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
-def area_keywords() -> dict[str, tuple[str, ...]]:
-    text = resources.files("kaocha.data").joinpath("area_keywords.tsv").read_text(encoding="utf-8")
-    keywords: dict[str, list[str]] = {}
+def _grouped(name: str) -> dict[str, list[str]]:
+    """Rows `KEY<TAB>word` of a data file, grouped by key (comments and blank lines skipped)."""
+    text = resources.files("kaocha.data").joinpath(name).read_text(encoding="utf-8")
+    groups: dict[str, list[str]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        label, word = line.split("\t")
-        keywords.setdefault(label.strip(), []).append(word.strip())
-    return {label: tuple(words) for label, words in keywords.items()}
+        key, word = line.split("\t", 1)
+        groups.setdefault(key.strip(), []).append(word)
+    return groups
+
+
+@lru_cache(maxsize=None)
+def area_keywords() -> dict[str, tuple[str, ...]]:
+    return {label: tuple(w.strip() for w in words) for label, words in _grouped("area_keywords.tsv").items()}
 
 
 @lru_cache(maxsize=None)
 def cue_words() -> dict[str, tuple[str, ...]]:
-    """Cue words by kind (see `kaocha/data/cue_words.tsv`), longest first."""
-    text = resources.files("kaocha.data").joinpath("cue_words.tsv").read_text(encoding="utf-8")
-    cues: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, word = line.split("\t", 1)
-        cues.setdefault(kind.strip(), []).append(word)
-    return {kind: tuple(sorted(dict.fromkeys(words), key=len, reverse=True)) for kind, words in cues.items()}
+    """Cue words by kind (see `kaocha/data/cue_words.tsv`), longest first. Words are
+    not stripped: the space in `name_after1` is a cue."""
+    return {kind: tuple(sorted(dict.fromkeys(words), key=len, reverse=True)) for kind, words in _grouped("cue_words.tsv").items()}
