@@ -70,10 +70,22 @@ class RuleSpan:
     label: str
 
 
-def _is_boundary(text: str, i: int) -> bool:
-    if i == 0 or text[i - 1] in PUNCT:
-        return True
-    return any(text.endswith(cue, 0, i) for cue in cue_words()["post_left"])
+def _cue_positions(text: str, cues) -> tuple[set[int], set[int]]:
+    """Start and end offsets of every occurrence of every cue (overlaps included)."""
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for cue in cues:
+        i = text.find(cue)
+        while i >= 0:
+            starts.add(i)
+            ends.add(i + len(cue))
+            i = text.find(cue, i + 1)
+    return starts, ends
+
+
+def _boundaries(text: str, cue_ends: set[int]) -> set[int]:
+    """Offsets where a post may start: text start, after punctuation, after a cue word."""
+    return {0} | {i + 1 for i, ch in enumerate(text) if ch in PUNCT} | cue_ends
 
 
 def find_posts(text: str) -> list[RuleSpan]:
@@ -82,9 +94,10 @@ def find_posts(text: str) -> list[RuleSpan]:
     spans: list[RuleSpan] = []
     taken = [False] * (len(text) + 1)
     i = 0
-    cues = cue_words()["post_left"]
+    cue_starts, cue_ends = _cue_positions(text, cue_words()["post_left"])
+    boundaries = _boundaries(text, cue_ends)
     while i < len(text):
-        if _is_boundary(text, i) and not any(text.startswith(c, i) for c in cues):
+        if i in boundaries and i not in cue_starts:
             match = regex.match(text, i)
             if match and not any(taken[match.start():match.end()]):
                 spans.append(RuleSpan(match.start(), match.end(), "POST"))
@@ -93,27 +106,36 @@ def find_posts(text: str) -> list[RuleSpan]:
                 continue
         i += 1
     for match in bare_title_regex().finditer(text):
-        if not any(taken[match.start():match.end()]) and _bare_title_ok(text, match.start(), match.end()):
+        if not any(taken[match.start():match.end()]) and _bare_title_ok(text, match.start(), match.end(), boundaries):
             spans.append(RuleSpan(match.start(), match.end(), "POST"))
             taken[match.start():match.end()] = [True] * (match.end() - match.start())
     return sorted(spans)
 
 
-def _bare_title_ok(text: str, start: int, end: int) -> bool:
+def _bare_title_ok(text: str, start: int, end: int, boundaries: set[int]) -> bool:
     """A bare title (no organ prefix) counts after a boundary or a name, and before a name or punctuation."""
     word = text[start:end]
     if len(word) < 2:
         return False
-    before_ok = start == 0 or text[start - 1] in PUNCT or text[start - 1] in "副总" or _is_boundary(text, start)
+    before_ok = start in boundaries or text[start - 1] in "副总"
     after = text[end:end + 1]
     return before_ok or after in PUNCT or after == "" or word in ("总书记", "省长", "市长", "书记", "县长", "区长")
 
 
+@lru_cache(maxsize=1)
+def _surnames_longest_first() -> tuple[str, ...]:
+    return tuple(sorted((s for s in surnames() if len(s) <= 2), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _surname_set() -> frozenset[str]:
+    return frozenset(surnames())
+
+
 def _name_at(text: str, i: int) -> int:
     """Length of a personal name starting at ``i`` (0 if none): surname + 1-2 characters."""
-    names = surnames()
     cues = cue_words()
-    surname = next((s for s in sorted(names, key=len, reverse=True) if len(s) <= 2 and text.startswith(s, i)), None)
+    surname = next((s for s in _surnames_longest_first() if text.startswith(s, i)), None)
     if surname is None:
         return 0
     base = i + len(surname)
@@ -159,7 +181,7 @@ BARE_AFTER_NAME = {"总书记", "书记", "省长", "市长", "县长", "区长"
 
 def _name_before(text: str, end: int) -> set[str]:
     """A 2-3 character name that ends at ``end``: the longer if it starts with a surname."""
-    names = set(surnames())
+    names = _surname_set()
     for length in (3, 2):
         start = end - length
         candidate = text[max(0, start):end]
@@ -185,7 +207,7 @@ def _list_names(text: str) -> set[str]:
             continue
         for item in items:
             item = item.strip()
-            if 2 <= len(item) <= 4 and re.fullmatch(f"[{H}]+", item) and any(item.startswith(s) for s in surnames()):
+            if 2 <= len(item) <= 4 and re.fullmatch(f"[{H}]+", item) and (item[0] in _surname_set() or item[:2] in _surname_set()):
                 found.add(item)
     return found
 
