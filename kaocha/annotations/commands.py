@@ -10,8 +10,10 @@ from kaocha.annotations.lint import lint as run_lint
 from kaocha.annotations.records import (
     AnnotatedReport,
     AnnotationError,
+    clash_message,
     load_interchange,
     load_standoff,
+    merge_reports,
     save_interchange,
     save_standoff,
 )
@@ -105,15 +107,12 @@ def import_(
             problems.append(f"{source}: report {report.id}: text differs from the corpus report's normalized text")
         problems.extend(f"{source}: {p}" for p in check_report(report))
     stored = load_standoff(into, corpus) if into.exists() else []
-    by_id = {r.id: r for r in stored}
-    clash = [r.id for r in incoming if r.id in by_id]
+    clash = clash_message(into, stored, incoming)
     if clash and not replace:
-        problems.append(f"{into} already has report(s) {', '.join(clash)}; pass --replace to overwrite them")
+        problems.append(clash)
     if problems:
         _fail("nothing imported:\n" + "\n".join(problems))
-    by_id.update({r.id: r for r in incoming})
-    order = {rid: i for i, rid in enumerate(corpus.ids())}
-    save_standoff(sorted(by_id.values(), key=lambda r: order[r.id]), into)
+    save_standoff(merge_reports(stored, incoming, corpus.ids()), into)
     typer.echo(f"imported {len(incoming)} report(s) into {into}")
 
 

@@ -173,6 +173,23 @@ def load_interchange(path: str | Path) -> list[AnnotatedReport]:
     return reports
 
 
+def clash_message(into: str | Path, stored: list[AnnotatedReport], incoming: list[AnnotatedReport]) -> str | None:
+    """Why adding ``incoming`` to ``stored`` needs --replace, or None when no report is there already."""
+    present = {r.id for r in stored}
+    clash = [r.id for r in incoming if r.id in present]
+    if not clash:
+        return None
+    return f"{into} already has report(s) {', '.join(clash)}; pass --replace to overwrite them"
+
+
+def merge_reports(stored: list[AnnotatedReport], incoming: list[AnnotatedReport], order: list[str]) -> list[AnnotatedReport]:
+    """``stored`` with ``incoming`` added or replacing by id, sorted in ``order`` (the manifest's)."""
+    by_id = {r.id: r for r in stored}
+    by_id.update({r.id: r for r in incoming})
+    rank = {rid: i for i, rid in enumerate(order)}
+    return sorted(by_id.values(), key=lambda r: rank[r.id])
+
+
 def write_jsonl(records: Iterable[dict], path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

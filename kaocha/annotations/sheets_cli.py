@@ -8,7 +8,14 @@ from pathlib import Path
 import typer
 
 from kaocha.annotations.markup import load_sheet, make_sheet
-from kaocha.annotations.records import AnnotatedReport, AnnotationError, load_standoff, save_standoff
+from kaocha.annotations.records import (
+    AnnotatedReport,
+    AnnotationError,
+    clash_message,
+    load_standoff,
+    merge_reports,
+    save_standoff,
+)
 from kaocha.corpus import DEFAULT_MANIFEST, Corpus, CorpusError
 
 
@@ -66,13 +73,9 @@ def ingest(
     if into is None:
         return
     stored = load_standoff(into, corpus) if into.exists() else []
-    by_id = {r.id: r for r in stored}
-    clash = [r.id for r in reports if r.id in by_id]
+    clash = clash_message(into, stored, reports)
     if clash and not replace:
-        typer.echo(f"error: {into} already has report(s) {', '.join(clash)}; pass --replace to overwrite them", err=True)
+        typer.echo(f"error: {clash}", err=True)
         raise typer.Exit(1)
-    for report in reports:
-        by_id[report.id] = report
-    order = {rid: i for i, rid in enumerate(corpus.ids())}
-    save_standoff(sorted(by_id.values(), key=lambda r: order[r.id]), into)
+    save_standoff(merge_reports(stored, reports, corpus.ids()), into)
     typer.echo(f"stored {len(reports)} report(s) in {into}")
