@@ -1,7 +1,7 @@
 """The regex baseline: the generic rules of `kaocha.rules` as a competitor.
 
 Same output as the model: entity spans and per-sentence categories. It holds
-no name or venue of the annotated reports (tests/test_baseline.py checks).
+no name or venue of the annotated reports (tests/test_rules.py checks).
 """
 
 from __future__ import annotations

@@ -34,12 +34,9 @@ class Timed:
 class ModelSystem(Timed):
     """A trained kaocha pipeline (spacy.load-able directory or loaded Language)."""
 
-    def __init__(self, nlp, name: str = "model", threshold: float | None = None):
+    def __init__(self, nlp, name: str = "model"):
         self.nlp = nlp
         self.name = name
-        if threshold is None and "kaocha_sentence_cats" in nlp.pipe_names:
-            threshold = nlp.get_pipe("kaocha_sentence_cats").cfg["threshold"]
-        self.threshold = threshold if threshold is not None else 0.5
 
     def predict(self, texts: dict[str, str]) -> dict[str, Prediction]:
         return self.timed(texts, lambda: self._predict(texts))

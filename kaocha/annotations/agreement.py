@@ -11,7 +11,8 @@ from kaocha.metrics import category_scores, macro_f1, report_sentence_cats, repo
 
 def agreement_table(first: list[AnnotatedReport], second: list[AnnotatedReport]) -> tuple[pd.DataFrame, list[str]]:
     """Rows: entity labels (strict and relaxed F1), categories (F1), with counts of each pass."""
-    common = [r.id for r in first if r.id in {s.id for s in second}]
+    second_ids = {r.id for r in second}
+    common = [r.id for r in first if r.id in second_ids]
     a = [r for r in first if r.id in common]
     b = [r for r in second if r.id in common]
     strict = span_scores(report_spans(a), report_spans(b))

@@ -21,7 +21,6 @@ from kaocha.annotations.records import AnnotatedReport
 from kaocha.lexicon import cue_words, surnames
 
 HAN2_3 = re.compile(r"[\u4e00-\u9fff]{2,3}")
-
 GLUE = "、,，和与及"
 
 
