@@ -42,6 +42,7 @@ def main(
     gold: Path = typer.Option(None, help="Held-out mode: interchange gold file (spec §4)."),
     model: Path = typer.Option(Path("models/model-best"), help="Held-out mode: trained model directory."),
     config: Path = typer.Option(Path("configs/ner.cfg"), help="Cross-validation: training config."),
+    annotations: Path = typer.Option(Path("annotations/gold.jsonl"), help="Cross-validation: standoff gold annotations (all their reports)."),
     folds: int = typer.Option(5, help="Cross-validation: number of folds (grouped by report)."),
     max_steps: int = typer.Option(600, help="Cross-validation: training steps per fold (shorter than the shipped model)."),
     out: Path = typer.Option(Path("runs/evaluate"), help="Directory for figures, errors and chart."),
@@ -73,7 +74,7 @@ def main(
         from training.data import load_gold
         from evaluate.cv import cross_validate
 
-        reports = load_gold()
+        reports = load_gold(annotations)
         overrides.setdefault("training.max_steps", max_steps)
         predictions, fold_ids, speed = cross_validate(reports, config, overrides, folds, log=lambda m: print(m, file=sys.stderr, flush=True))
         mode = f"{len(fold_ids)}-fold cross-validation grouped by report over {len(reports)} reports ({config}, max_steps {overrides['training.max_steps']})"

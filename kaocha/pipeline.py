@@ -31,11 +31,12 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 from spacy.language import Language
 from spacy.scorer import Scorer
+from spacy.attrs import TAG
 from spacy.tokens import Doc
 from spacy.training import Example
 
 from kaocha import rules
-from kaocha.labels import CATEGORY_LABELS
+from kaocha.labels import CATEGORY_LABELS, ENTITY_LABELS
 from kaocha.sentences import sentence_spans
 
 #: user_data key of a sentence Doc's report: {"text": report text, "offset": sentence start}.
@@ -58,25 +59,31 @@ class RuleFeatures:
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
+        strings = nlp.vocab.strings
+        self.outside = strings.add("O")
+        self.begin = {label: strings.add(f"B-{label}") for label in ENTITY_LABELS}
+        self.inside = {label: strings.add(f"I-{label}") for label in ENTITY_LABELS}
 
     def __call__(self, doc: Doc) -> Doc:
+        doc_text = doc.text  # built from the tokens on every access: read it once
         context = doc.user_data.get(REPORT_CONTEXT)
-        text, offset = (context["text"], context["offset"]) if context else (doc.text, 0)
-        if text[offset:offset + len(doc.text)] != doc.text:
+        text, offset = (context["text"], context["offset"]) if context else (doc_text, 0)
+        if text[offset:offset + len(doc_text)] != doc_text:
             raise ValueError(f"[{self.name}] the Doc's report context does not contain its text at offset {offset}")
-        tags = ["O"] * len(doc)
+        token_starts = doc.to_array("IDX")
+        tags = np.full((len(doc), 1), self.outside, dtype=np.uint64)
         for match in _report_entities(text):
-            start, end = max(match.start - offset, 0), min(match.end - offset, len(doc.text))
+            start, end = max(match.start - offset, 0), min(match.end - offset, len(doc_text))
             if start >= end:
                 continue
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
+            # the tokens that overlap [start, end) (spaCy's alignment_mode="expand")
+            first = int(np.searchsorted(token_starts, start, side="right")) - 1
+            stop = int(np.searchsorted(token_starts, end, side="left"))
+            if first < 0 or stop <= first:
                 continue
-            tags[span.start] = f"B-{match.label}"
-            for i in range(span.start + 1, span.end):
-                tags[i] = f"I-{match.label}"
-        for token, tag in zip(doc, tags):
-            token.tag_ = tag
+            tags[first, 0] = self.begin[match.label]
+            tags[first + 1:stop, 0] = self.inside[match.label]
+        doc.from_array([TAG], tags)
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
@@ -116,13 +123,33 @@ def build_sentence_model(c: float, ngram_max: int, rule_weight: float):
     return make_pipeline(features, classifier)
 
 
+CUTOFF_GRID = np.round(np.arange(0.15, 0.86, 0.05), 2)
+
+
+def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    truth = truth.astype(bool)
+    tp = float(np.sum(truth & predicted))
+    return 2 * tp / (float(truth.sum()) + float(predicted.sum())) if tp else 0.0
+
+
+def _rescale(scores: np.ndarray, cutoff: float, threshold: float) -> np.ndarray:
+    """Monotone piecewise-linear map of [0, 1] onto itself that sends ``cutoff``
+    to ``threshold``: every consumer keeps one decision threshold, rankings
+    (and so ROC-AUC) are unchanged."""
+    low = scores * (threshold / cutoff)
+    high = threshold + (scores - cutoff) * ((1 - threshold) / (1 - cutoff))
+    return np.where(scores < cutoff, low, high)
+
+
 class SentenceCategorizer:
     """Per-sentence multi-label scores for the nine areas (see module docstring)."""
 
-    def __init__(self, nlp: Language, name: str, threshold: float, c: float, ngram_max: int, rule_weight: float):
+    def __init__(self, nlp: Language, name: str, threshold: float, c: float, ngram_max: int, rule_weight: float,
+                 tune_thresholds: bool = False):
         self.name = name
         self.labels = list(CATEGORY_LABELS)
-        self.cfg = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight}
+        self.cfg = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight,
+                    "tune_thresholds": tune_thresholds, "cutoffs": {}}
         self.model = None
         self.fitted_labels: list[str] = []
 
@@ -139,8 +166,34 @@ class SentenceCategorizer:
         present = [i for i in range(len(self.labels)) if 0 < y[:, i].sum() < len(y)]
         self.fitted_labels = [self.labels[i] for i in present]
         self.model = build_sentence_model(self.cfg["c"], self.cfg["ngram_max"], self.cfg["rule_weight"])
+        self.cfg["cutoffs"] = {}
         if present:
+            if self.cfg["tune_thresholds"]:
+                groups = [example.reference.user_data.get("report", i) for i, example in enumerate(get_examples())]
+                self.cfg["cutoffs"] = self._tuned_cutoffs(texts, y[:, present], groups)
             self.model.fit(texts, y[:, present])
+
+    def _tuned_cutoffs(self, texts: list[str], y: np.ndarray, groups: list) -> dict[str, float]:
+        """Per-label score cutoffs that maximise F1 on out-of-fold predictions.
+
+        Folds are grouped by report, within the training examples only, so a
+        cutoff never sees the reports it will be judged on.
+        """
+        from sklearn.model_selection import GroupKFold, cross_val_predict
+
+        n_folds = min(5, len(set(groups)))
+        if n_folds < 2:
+            return {}
+        scores = cross_val_predict(
+            build_sentence_model(self.cfg["c"], self.cfg["ngram_max"], self.cfg["rule_weight"]),
+            texts, y, groups=groups, cv=GroupKFold(n_folds), method="predict_proba")
+        cutoffs = {}
+        for j, label in enumerate(self.fitted_labels):
+            if y[:, j].sum() < 5:  # too few positives to tune on: keep the default
+                continue
+            best = max(CUTOFF_GRID, key=lambda t: (_f1(y[:, j], scores[:, j] >= t), -abs(t - self.cfg["threshold"])))
+            cutoffs[label] = float(best)
+        return cutoffs
 
     def predict_texts(self, texts: list[str]) -> np.ndarray:
         """Scores, one row per text, one column per label (0 for labels never seen in training)."""
@@ -149,7 +202,9 @@ class SentenceCategorizer:
             return scores
         probabilities = self.model.predict_proba(texts)
         for j, label in enumerate(self.fitted_labels):
-            scores[:, self.labels.index(label)] = probabilities[:, j]
+            cutoff = self.cfg.get("cutoffs", {}).get(label)
+            column = probabilities[:, j]
+            scores[:, self.labels.index(label)] = column if cutoff is None else _rescale(column, cutoff, self.cfg["threshold"])
         return scores
 
     def __call__(self, doc: Doc) -> Doc:
@@ -166,8 +221,9 @@ class SentenceCategorizer:
             yield from self._annotate(batch)
 
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
-        spans = [sentence_spans(doc.text) for doc in docs]
-        texts = [doc.text[s:e] for doc, doc_spans in zip(docs, spans) for s, e in doc_spans]
+        doc_texts = [doc.text for doc in docs]  # doc.text is rebuilt on each access
+        spans = [sentence_spans(text) for text in doc_texts]
+        texts = [text[s:e] for text, doc_spans in zip(doc_texts, spans) for s, e in doc_spans]
         scores = self.predict_texts(texts)
         row = 0
         for doc, doc_spans in zip(docs, spans):
@@ -203,9 +259,9 @@ class SentenceCategorizer:
 
 @Language.factory(
     "kaocha_sentence_cats",
-    default_config={"threshold": 0.5, "c": 4.0, "ngram_max": 3, "rule_weight": 2.0},
+    default_config={"threshold": 0.5, "c": 4.0, "ngram_max": 3, "rule_weight": 2.0, "tune_thresholds": False},
     default_score_weights={"cats_macro_f": 0.5},
 )
 def make_sentence_cats(nlp: Language, name: str, threshold: float, c: float, ngram_max: int,
-                       rule_weight: float) -> SentenceCategorizer:
-    return SentenceCategorizer(nlp, name, threshold, c, ngram_max, rule_weight)
+                       rule_weight: float, tune_thresholds: bool) -> SentenceCategorizer:
+    return SentenceCategorizer(nlp, name, threshold, c, ngram_max, rule_weight, tune_thresholds)

@@ -20,3 +20,25 @@ def seeds_dir() -> Path:
 def require_shared():
     if not (SHARED / "reports").exists():
         pytest.fail(f"{SHARED}/reports is missing: the corpus manifest references it (clone beside ../shared)")
+
+
+SMALL = {"training.max_steps": 150, "training.eval_frequency": 50}
+
+
+@pytest.fixture(scope="session")
+def small_model(tmp_path_factory) -> Path:
+    """A model trained briefly on a dozen reports: enough to find entities in a
+    seed report (rule features do most of the work), in about 15 seconds."""
+    import os
+
+    from training.data import load_gold
+    from training.train import train_model
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        reports = load_gold()[:12]
+        out = tmp_path_factory.mktemp("small-model")
+        return train_model(ROOT / "configs" / "ner.cfg", out, dict(SMALL), reports=reports, quiet=True)
+    finally:
+        os.chdir(cwd)
