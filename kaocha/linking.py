@@ -18,7 +18,7 @@ CHAIN_SEPARATORS = frozenset("、,")
 # followed by an organ or a title (`北京市|委书记`, `浦东新区|区委书记`); a bare
 # `市` in `市委书记` refers to the context and is not a place name.
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "州", "盟", "县", "区", "旗")
-ORGAN_START = re.compile(r"^(?:[省市州盟县区旗])?(?:委|人大|人民政府|政府|政协|纪委|党委|党工委|管委会|长|工委)")
+ORGAN_START = re.compile(r"^(?:委|人大|人民政府|政府|政协|纪委|党委|党工委|管委会|长|工委)")
 
 
 @dataclass
@@ -41,8 +41,10 @@ def jurisdiction(post: str) -> str | None:
     """The place a post names at its start (`北京市委书记` → `北京市`), or None."""
     body = post[2:] if post.startswith("中共") else post
     for end in range(2, min(len(body), 14)):
-        if body[:end].endswith(PLACE_SUFFIXES) and ORGAN_START.match(body[end:]):
-            return body[:end]
+        place, rest = body[:end], body[end:]
+        if place.endswith(PLACE_SUFFIXES) and (
+                ORGAN_START.match(rest) or (rest[:1] == place[-1] and ORGAN_START.match(rest[1:]))):
+            return place
     return None
 
 

@@ -18,6 +18,7 @@ def test_post_separated_by_other_text_is_not_linked():
 def test_jurisdiction_from_the_post_and_inherited_along_the_chain():
     assert jurisdiction("北京市委书记") == "北京市"
     assert jurisdiction("浦东新区区委书记") == "浦东新区"
+    assert jurisdiction("贵州省委书记") == "贵州省" and jurisdiction("忠县县委书记") == "忠县"
     assert jurisdiction("西藏自治区党委书记") == "西藏自治区"
     assert jurisdiction("市长") is None and jurisdiction("中共中央政治局委员") is None
     text = "上海市委副书记、市长龚正"
