@@ -27,7 +27,10 @@ FIGURES = [("OFFICIAL", "OFFICIAL_strict_f1"), ("POST", "POST_strict_f1"), ("VEN
 
 
 def fold_figures(reports, predictions, folds) -> list[dict]:
-    return [score_system([r for r in reports if r.id in fold], predictions) for fold in folds]
+    """Figures of each fold: its held-out reports against the predictions for
+    those reports only (others' predictions would count as false positives)."""
+    return [score_system([r for r in reports if r.id in fold], {i: p for i, p in predictions.items() if i in fold})
+            for fold in folds]
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
