@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from kaocha.files import write_text_atomically
 from kaocha.normalize import normalize
 from kaocha.reading import ReportReadError, read_report
 
@@ -111,15 +111,7 @@ def read_manifest(path: Path) -> pd.DataFrame:
 
 def write_table_atomically(table: pd.DataFrame, path: Path) -> None:
     """Write a CSV through a temporary file and a rename, so no reader sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            table.to_csv(handle, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text_atomically(table.to_csv(index=False), path)
 
 
 def read_index_tsv(directory: Path) -> dict[str, dict]:

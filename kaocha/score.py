@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import typer
 
 from kaocha.api import ModelNotFound, Report, decision_threshold, load, report_from_doc, to_dataframes
+from kaocha.files import write_text_atomically
 from kaocha.normalize import normalize
 from kaocha.reading import ReportReadError, read_report
 
@@ -110,18 +109,6 @@ def render_html(reports: list[Report], threshold: float) -> str:
             f"<style>{style}</style></head><body><h1>kaocha: {len(reports)} report(s)</h1>{''.join(parts)}</body></html>\n")
 
 
-def write_atomically(content: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def score(
     paths: list[Path] = typer.Argument(..., help="Report files or directories of report files."),
     model: Path = typer.Option(None, "--model", help="Trained model directory [default: $KAOCHA_MODEL or models/model-best]."),
@@ -163,7 +150,7 @@ def score(
     else:
         content = render_html(reports, threshold)
     if out is not None and reports:
-        write_atomically(content, out)
+        write_text_atomically(content, out)
         typer.echo(f"wrote {len(reports)} report(s) to {out}", err=True)
     else:
         sys.stdout.write(content)

@@ -15,13 +15,12 @@ leaves a half-written file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from kaocha.corpus import Corpus, sha256_text
+from kaocha.files import write_text_atomically
 from kaocha.normalize import normalize
 
 
@@ -191,17 +190,7 @@ def merge_reports(stored: list[AnnotatedReport], incoming: list[AnnotatedReport]
 
 
 def write_jsonl(records: Iterable[dict], path: str | Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_text_atomically("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), path)
 
 
 def save_standoff(reports: Iterable[AnnotatedReport], path: str | Path) -> None:
