@@ -22,7 +22,7 @@ from kaocha.annotations.validate import check_report
 from evaluate.baseline import RegexBaseline
 from evaluate.peers import load_peers
 from evaluate.report import comparison_table, error_rows, to_markdown, write_outputs
-from evaluate.scoring import HEADLINE, bootstrap, roc_auc, score_system
+from evaluate.scoring import HEADLINE, bootstrap, fold_figures, roc_auc, score_system
 from evaluate.systems import ModelSystem
 
 app = typer.Typer(add_completion=False)
@@ -31,7 +31,7 @@ app = typer.Typer(add_completion=False)
 def fold_spread(gold, predictions, folds, threshold) -> dict[str, dict[str, float]]:
     spread = {}
     for system, preds in predictions.items():
-        per_fold = [score_system([r for r in gold if r.id in fold], preds, threshold) for fold in folds]
+        per_fold = fold_figures(gold, preds, folds, threshold)
         spread[system] = {k: statistics.pstdev(f[k] for f in per_fold) for k in per_fold[0]}
     return spread
 

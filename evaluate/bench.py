@@ -86,7 +86,7 @@ def main(
             raise typer.Exit(1)
         figures = json.loads(run.stdout.strip().splitlines()[-1])
         rows.append((label, figures))
-    print(f"| system | characters | seconds | characters/s | peak memory (MB, main process) |\n|---|---|---|---|---|")
+    print("| system | characters | seconds | characters/s | peak memory (MB, main process) |\n|---|---|---|---|---|")
     for label, f in rows:
         print(f"| {label} | {f['chars']:,} | {f['seconds']:.1f} | {f['chars_per_second']:,.0f} | {f['peak_mb']:.0f} |")
     print("\n(load time excluded; with 2 processes the workers' memory is not in the main process's peak)")

@@ -19,18 +19,11 @@ import typer
 from spacy.cli._util import parse_config_overrides
 
 from evaluate.cv import cross_validate
-from evaluate.scoring import score_system
+from evaluate.scoring import fold_figures
 
 app = typer.Typer(add_completion=False)
 FIGURES = [("OFFICIAL", "OFFICIAL_strict_f1"), ("POST", "POST_strict_f1"), ("VENUE", "VENUE_strict_f1"),
            ("entity micro", "micro_strict_f1"), ("category macro", "cats_macro_f1")]
-
-
-def fold_figures(reports, predictions, folds) -> list[dict]:
-    """Figures of each fold: its held-out reports against the predictions for
-    those reports only (others' predictions would count as false positives)."""
-    return [score_system([r for r in reports if r.id in fold], {i: p for i, p in predictions.items() if i in fold})
-            for fold in folds]
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -53,6 +53,14 @@ def linking_scores(gold: list[AnnotatedReport], predictions: dict[str, Predictio
     return {"precision": prf.precision, "recall": prf.recall, "f1": prf.f1}
 
 
+def fold_figures(gold: list[AnnotatedReport], predictions: dict[str, Prediction], folds: list[list[str]],
+                 threshold: float = 0.5) -> list[dict]:
+    """`score_system` for each fold: its held-out reports against the
+    predictions for those reports only (others' would count as false positives)."""
+    return [score_system([r for r in gold if r.id in fold], {i: p for i, p in predictions.items() if i in fold}, threshold)
+            for fold in map(set, folds)]
+
+
 def roc_auc(gold: list[AnnotatedReport], predictions: dict[str, Prediction]) -> dict[str, float]:
     """ROC-AUC per category from the sentence scores (labels with both classes only)."""
     from sklearn.metrics import roc_auc_score
