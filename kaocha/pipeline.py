@@ -155,11 +155,12 @@ class SentenceCategorizer:
 
     # spaCy calls this with the training examples before training starts.
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
-        texts, targets = [], []
-        for example in get_examples():
+        texts, targets, groups = [], [], []
+        for i, example in enumerate(get_examples()):
             doc = example.reference
             texts.append(doc.text)
             targets.append([1 if doc.cats.get(label, 0.0) >= 0.5 else 0 for label in self.labels])
+            groups.append(doc.user_data.get("report", i))  # the sentence's report, for grouped folds
         if not texts:
             raise ValueError(f"[{self.name}] no training examples to fit the sentence categorizer")
         y = np.asarray(targets)
@@ -169,7 +170,6 @@ class SentenceCategorizer:
         self.cfg["cutoffs"] = {}
         if present:
             if self.cfg["tune_thresholds"]:
-                groups = [example.reference.user_data.get("report", i) for i, example in enumerate(get_examples())]
                 self.cfg["cutoffs"] = self._tuned_cutoffs(texts, y[:, present], groups)
             self.model.fit(texts, y[:, present])
 
