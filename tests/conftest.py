@@ -22,6 +22,16 @@ def require_shared():
         pytest.fail(f"{SHARED}/reports is missing: the corpus manifest references it (clone beside ../shared)")
 
 
+def span_at(text: str, string: str, label: str, nth: int = 0):
+    """The ``nth`` occurrence of ``string`` in ``text`` as a gold Span (test fixtures)."""
+    from kaocha.annotations.records import Span
+
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(string, start + 1)
+    return Span(start, start + len(string), label)
+
+
 SMALL = {"training.max_steps": 150, "training.eval_frequency": 50}
 
 

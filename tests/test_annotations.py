@@ -24,15 +24,14 @@ from kaocha.cli import app
 from kaocha.corpus import Corpus, write_table_atomically
 from kaocha.sentences import sentence_spans
 
+from conftest import span_at
+
 TEXT = "北京市党政代表团赴上海市学习考察\n北京市委书记尹力,市委副书记、市长殷勇参观中共一大纪念馆。双方加强科技创新合作。\n"
 
 
 def gold_report(rid="t1", text=TEXT):
     def at(s, label, nth=0):
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(s, start + 1)
-        return Span(start, start + len(s), label)
+        return span_at(text, s, label, nth)
 
     spans = [at("北京市委书记", "POST"), at("尹力", "OFFICIAL"), at("市委副书记", "POST"), at("市长", "POST"),
              at("殷勇", "OFFICIAL"), at("中共一大纪念馆", "VENUE")]

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, DocBin
 from kaocha.annotations.records import AnnotatedReport, load_standoff
 from kaocha.annotations.validate import validate_standoff
 from kaocha.corpus import Corpus
-from kaocha.pipeline import REPORT_CONTEXT
+from kaocha.pipeline import REPORT_CONTEXT, VENUE_SPANS_KEY
 from kaocha.labels import CATEGORY_LABELS
 
 DEFAULT_GOLD = Path("annotations/gold.jsonl")
@@ -58,6 +58,8 @@ def sentence_docs(nlp: Language, report: AnnotatedReport, misaligned: list[Misal
                     continue
                 ents.append(ent)
         doc.ents = ents
+        # VENUE again as a span group, for the spancat alternative (configs/ner_spancat.cfg).
+        doc.spans[VENUE_SPANS_KEY] = [e for e in ents if e.label_ == "VENUE"]
         doc.cats = {label: 1.0 if label in sentence.cats else 0.0 for label in CATEGORY_LABELS}
         doc.user_data["report"] = report.id
         doc.user_data[REPORT_CONTEXT] = {"text": report.text, "offset": sentence.start}

@@ -25,6 +25,8 @@ from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as train_loop
 
 from kaocha.annotations.records import AnnotatedReport
+from training.pretrain import pretrain_tok2vec
+from training.augment import AUGMENTED, augmented_copies
 from training.data import DEFAULT_GOLD, TrainingDataError, load_gold, sentence_docs, split_train_dev, write_docbin
 
 app = typer.Typer(add_completion=False)
@@ -33,14 +35,30 @@ app = typer.Typer(add_completion=False)
 def build_nlp(config_path: Path, overrides: dict) -> spacy.language.Language:
     """The pipeline the config describes; a config with a typo fails here, with spaCy's message."""
     config = spacy.util.load_config(config_path, overrides=overrides, interpolate=False)
-    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    if getattr(nlp.tokenizer, "segmenter", None) == "pkuseg":
+        # The training Docs are segmented before spaCy initializes the pipeline;
+        # load the segmentation model the config names now.
+        settings = config.interpolate().get("initialize", {}).get("tokenizer", {})
+        model = settings.get("pkuseg_model")
+        if not model or not Path(model).is_dir():
+            raise TrainingDataError(f"{config_path}: [initialize.tokenizer] pkuseg_model {model!r} is not a directory; "
+                                    "fetch it with `python -m training.pkuseg_model`")
+        nlp.tokenizer.initialize(pkuseg_model=model, pkuseg_user_dict=settings.get("pkuseg_user_dict", "default"))
+    return nlp
 
 
-def write_corpora(nlp, reports: list[AnnotatedReport], train_ids: list[str], dev_ids: list[str], directory: Path) -> dict:
+def write_corpora(nlp, reports: list[AnnotatedReport], train_ids: list[str], dev_ids: list[str], directory: Path,
+                  augment_copies: int = 0, seed: int = 0) -> dict:
     misaligned = []
     by_id = {r.id: r for r in reports}
     train_docs = [d for rid in train_ids for d in sentence_docs(nlp, by_id[rid], misaligned)]
     dev_docs = [d for rid in dev_ids for d in sentence_docs(nlp, by_id[rid], misaligned)]
+    # Substituted copies of the training reports only (pools from them too); never of dev.
+    for copy in augmented_copies([by_id[rid] for rid in train_ids], augment_copies, seed):
+        for doc in sentence_docs(nlp, copy):
+            doc.user_data[AUGMENTED] = True
+            train_docs.append(doc)
     write_docbin(train_docs, directory / "train.spacy")
     write_docbin(dev_docs, directory / "dev.spacy")
     return {"train_docs": len(train_docs), "dev_docs": len(dev_docs), "misaligned": len(misaligned),
@@ -69,13 +87,23 @@ def train_model(config: Path, output: Path, overrides: dict, gold: Path = DEFAUL
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".training-", dir=output) as tmp:
         tmp = Path(tmp)
-        stats = write_corpora(nlp, reports, train_ids, dev_ids, tmp / "corpus")
+        settings = spacy.util.load_config(config, overrides=overrides, interpolate=True)
+        stats = write_corpora(nlp, reports, train_ids, dev_ids, tmp / "corpus",
+                              augment_copies=int(settings.get("kaocha", {}).get("augment_copies", 0)),
+                              seed=int(settings["system"].get("seed") or 0))
         if not quiet:
             print(f"training on {len(train_ids)} reports ({stats['train_docs']} sentences), "
                   f"dev {len(dev_ids)} reports ({stats['dev_docs']} sentences); "
                   f"{stats['misaligned']} entities not aligned with tokens", flush=True)
         started = time.perf_counter()
         paths = {"paths.train": str(tmp / "corpus" / "train.spacy"), "paths.dev": str(tmp / "corpus" / "dev.spacy")}
+        pretrain_epochs = int(settings.get("kaocha", {}).get("pretrain_epochs", 0))
+        if pretrain_epochs > 0:
+            if not quiet:
+                print(f"pretraining tok2vec for {pretrain_epochs} epochs on the training reports' text", flush=True)
+            by_id = {r.id: r for r in reports}
+            paths["paths.init_tok2vec"] = str(pretrain_tok2vec(
+                config, overrides, [by_id[rid] for rid in train_ids], tmp / "pretrain", pretrain_epochs))
         loaded = spacy.util.load_config(config, overrides={**overrides, **paths}, interpolate=False)
         sink = open(os.devnull, "w") if quiet else None
         try:
