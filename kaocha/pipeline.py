@@ -23,6 +23,7 @@ installed.
 
 from __future__ import annotations
 
+import bisect
 import pickle
 import random
 from functools import lru_cache
@@ -43,6 +44,8 @@ from kaocha.sentences import sentence_spans
 
 #: user_data key of a sentence Doc's report: {"text": report text, "offset": sentence start}.
 REPORT_CONTEXT = "kaocha_report_context"
+#: user_data key marking a training Doc made from an augmented copy (training/augment.py).
+AUGMENTED = "kaocha_augmented"
 
 if not Doc.has_extension("sentence_cats"):
     Doc.set_extension("sentence_cats", default=None)
@@ -69,8 +72,7 @@ class RuleFeatures:
         self.name = name
         self.match_dropout = match_dropout
         self.lexicon_features = lexicon_features
-        self.strings = nlp.vocab.strings
-        strings = nlp.vocab.strings
+        self.strings = strings = nlp.vocab.strings
         self.outside = strings.add("O")
         self.begin = {label: strings.add(f"B-{label}") for label in ENTITY_LABELS}
         self.inside = {label: strings.add(f"I-{label}") for label in ENTITY_LABELS}
@@ -147,7 +149,7 @@ def _lexicon_regexes() -> dict[str, "re.Pattern"]:
     import re
 
     def alternation(words) -> "re.Pattern":
-        return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w.strip()))
+        return re.compile(rules._alternation(w for w in words if w.strip()))  # rules.py is frozen: reuse, do not change
 
     cues = lexicon.cue_words()
     return {"S": alternation(lexicon.place_suffixes()),
@@ -265,9 +267,9 @@ def venue_candidates(doc: Doc, min_size: int, max_size: int) -> np.ndarray:
     pairs = []
     for s in starts:
         stop = min(s + max_size, len(doc))
-        following = [b for b in breaks if b >= s]
-        if following:
-            stop = min(stop, following[0])
+        following = bisect.bisect_left(breaks, s)  # breaks are in token order
+        if following < len(breaks):
+            stop = min(stop, breaks[following])
         pairs.extend((s, e) for e in range(s + min_size, stop + 1) if e in ends)
     return np.asarray(pairs, dtype="i").reshape(-1, 2)
 
@@ -393,7 +395,7 @@ class SentenceCategorizer:
         texts, targets, groups = [], [], []
         for i, example in enumerate(get_examples()):
             doc = example.reference
-            if doc.user_data.get("kaocha_augmented"):  # substituted copies (training/augment.py) repeat the originals' sentences
+            if doc.user_data.get(AUGMENTED):  # substituted copies (training/augment.py) repeat the originals' sentences
                 continue
             texts.append(self._sentence_texts(doc, [(0, len(doc.text))])[0])
             targets.append([1 if doc.cats.get(label, 0.0) >= 0.5 else 0 for label in self.labels])

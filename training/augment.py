@@ -20,8 +20,6 @@ from kaocha.annotations.records import AnnotatedReport, Sentence, Span
 from kaocha.lexicon import surnames
 from kaocha.linking import jurisdiction
 
-#: user_data key marking a Doc made from an augmented copy.
-AUGMENTED = "kaocha_augmented"
 
 
 @dataclass

@@ -26,21 +26,13 @@ from kaocha import rules
 from kaocha.labels import CATEGORY_LABELS
 from kaocha.pipeline import SentenceCategorizer
 from kaocha.sentences import sentence_spans
-from training.data import DEFAULT_GOLD, load_gold
+from training.data import DEFAULT_GOLD, load_gold, sentence_docs
 
 
 def sentence_examples(nlp, reports) -> list[Example]:
-    """What the categorizer is fitted on in training: one sentence Doc with its gold entities and cats."""
-    examples = []
-    for report in reports:
-        for sentence in report.sentences:
-            doc = nlp.make_doc(report.text[sentence.start:sentence.end])
-            doc.ents = [doc.char_span(s.start - sentence.start, s.end - sentence.start, label=s.label)
-                        for s in report.spans if sentence.start <= s.start and s.end <= sentence.end]
-            doc.cats = {label: float(label in sentence.cats) for label in CATEGORY_LABELS}
-            doc.user_data["report"] = report.id
-            examples.append(Example(doc, doc))
-    return examples
+    """What the categorizer is fitted on in training: `training.data.sentence_docs`
+    (one sentence Doc with its gold entities and cats) as examples."""
+    return [Example(doc, doc) for report in reports for doc in sentence_docs(nlp, report)]
 
 
 def report_doc(nlp, text: str):

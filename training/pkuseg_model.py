@@ -12,7 +12,6 @@ this directory.
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import tempfile
@@ -21,18 +20,12 @@ from pathlib import Path
 
 import typer
 
+from kaocha.corpus import sha256_bytes
+
 WHEEL = "pkuseg-0.0.25-cp37-cp37m-manylinux1_x86_64.whl"
 WHEEL_SHA256 = "6fc2f97d0f66cc6722cf772e65dbcde1b01d8cc53b66ac4aa7bce639de79588f"
 MEMBERS = ("features.pkl", "weights.npz")
 DEFAULT_DIR = Path("models/pkuseg-default")
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def is_complete(directory: Path) -> bool:
@@ -47,7 +40,7 @@ def download_wheel(into: Path) -> Path:
                     "--python-version", "3.7", "--platform", "manylinux1_x86_64", "--require-hashes",
                     "-r", str(requirement), "-d", str(into)], check=True)
     wheel = into / WHEEL
-    if not wheel.is_file() or sha256(wheel) != WHEEL_SHA256:
+    if not wheel.is_file() or sha256_bytes(wheel.read_bytes()) != WHEEL_SHA256:
         raise RuntimeError(f"{wheel}: missing or not the pinned wheel (sha256 {WHEEL_SHA256})")
     return wheel
 

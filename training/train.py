@@ -25,9 +25,10 @@ from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as train_loop
 
 from kaocha.annotations.records import AnnotatedReport
-from training.pretrain import pretrain_tok2vec
-from training.augment import AUGMENTED, augmented_copies
+from kaocha.pipeline import AUGMENTED
+from training.augment import augmented_copies
 from training.data import DEFAULT_GOLD, TrainingDataError, load_gold, sentence_docs, split_train_dev, write_docbin
+from training.pretrain import pretrain_tok2vec
 
 app = typer.Typer(add_completion=False)
 
