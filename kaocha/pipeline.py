@@ -232,9 +232,9 @@ def venue_candidates(doc: Doc, min_size: int, max_size: int) -> np.ndarray:
     joining word, a visit verb, a cut word or a jurisdiction suffix, or where a
     rule venue starts; it ends before punctuation, a joining word, a cut word or
     a name-follower, after a place suffix, or where a rule venue ends. On the
-    97 annotated reports this keeps 89% of gold venues with 6% of the spans of
-    every 2-16 character n-gram. Reads the rule tags (``kaocha_rule_features``
-    runs first)."""
+    97 annotated reports this keeps 269 of 299 gold venues (90%) with 29,219
+    candidates, 3% of the 1.0M spans of every 2-16 character n-gram. Reads
+    the rule tags (``kaocha_rule_features`` runs first)."""
     text = doc.text
     n = len(text)
     flags = lexicon_flags(text)
