@@ -20,6 +20,7 @@ from kaocha.annotations.records import (
     save_standoff,
 )
 from kaocha.annotations.validate import check_report, validate_standoff
+from kaocha.annotations.visit import Visit
 from kaocha.cli import app
 from kaocha.corpus import Corpus, write_table_atomically
 from kaocha.sentences import sentence_spans
@@ -108,14 +109,30 @@ def test_interchange_with_unnormalized_text_is_refused(tmp_path):
 
 def test_sheet_round_trip_and_changed_text_refused():
     report = gold_report()
+    report.visit = Visit(["北京市"], ["上海市"], "2023-07-12", "2023-07-13", ["尹力"], {"尹力": "visiting", "殷勇": "visiting"})
     sheet = make_sheet("t1", TEXT, report)
-    spans, sentences = parse_sheet(sheet, TEXT)
+    spans, sentences, visit = parse_sheet(sheet, TEXT)
     assert sorted(spans) == sorted(report.spans)
     assert [s.cats for s in sentences] == [s.cats for s in report.sentences]
+    assert visit == report.visit
     with pytest.raises(AnnotationError, match="differs from the report"):
         parse_sheet(sheet.replace("参观", "参覌"), TEXT)
     with pytest.raises(AnnotationError, match="unknown category"):
         parse_sheet(sheet.replace("SCI_TECH", "SCIENCE"), TEXT)
+
+
+def test_blank_visit_template_lists_officials_and_must_be_filled():
+    report = gold_report()
+    sheet = make_sheet("t1", TEXT, report)
+    assert "@side\t尹力\t?" in sheet and "@side\t殷勇\t?" in sheet
+    with pytest.raises(AnnotationError, match="@visitor is not filled in"):
+        parse_sheet(sheet, TEXT)
+    filled = (sheet.replace("@visitor\t?", "@visitor\t北京市").replace("@host\t?", "@host\t-")
+              .replace("@start\t?", "@start\t--07-12").replace("@end\t?", "@end\t--07-12")
+              .replace("@leaders\t?", "@leaders\t-"))
+    *_, visit = parse_sheet(filled, TEXT)
+    assert visit.visitor == ["北京市"] and visit.host == [] and visit.start == "--07-12" and visit.leaders == []
+    assert visit.sides == {"尹力": "?", "殷勇": "?"}  # refused by visit_problems, as ingest does
 
 
 def test_lint_checks():

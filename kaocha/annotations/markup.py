@@ -1,9 +1,10 @@
 """Annotation sheets: a plain-text form for annotating a report by hand.
 
 A sheet lists a report's sentences one per line, as
-``S<n> <TAB> <categories or -> <TAB> <sentence with ⟦span|LABEL⟧ marks>``.
-An annotator reads each sentence against the spec, adds the categories and
-wraps each entity in ``⟦…|LABEL⟧``. :func:`parse_sheet` turns a sheet back
+``S<n> <TAB> <categories or -> <TAB> <sentence with ⟦span|LABEL⟧ marks>``,
+then the report's visit record (spec §5) as ``@field<TAB>value`` lines.
+An annotator reads each sentence against the spec, adds the categories,
+wraps each entity in ``⟦…|LABEL⟧`` and fills in the visit record. :func:`parse_sheet` turns a sheet back
 into offsets, refusing any sheet whose text (marks removed) differs from the
 report's normalized text by a single character, so offsets are exact.
 """
@@ -14,13 +15,14 @@ import re
 from pathlib import Path
 
 from kaocha.annotations.records import AnnotatedReport, AnnotationError, Sentence, Span
+from kaocha.annotations.visit import Visit, parse_visit_lines, visit_sheet_lines
 from kaocha.corpus import sha256_text
 from kaocha.labels import CATEGORY_LABELS, ENTITY_LABELS
 from kaocha.sentences import sentence_spans
 
 OPEN, CLOSE = "⟦", "⟧"
 MARK = re.compile(f"{OPEN}(.+?)\\|({'|'.join(ENTITY_LABELS)}){CLOSE}")
-HEADER = """# kaocha annotation sheet (annotation-spec v1.3, annotations/GUIDELINES.md)
+HEADER = """# kaocha annotation sheet (annotation-spec v1.4, annotations/GUIDELINES.md)
 # report: {id}
 # sha256: {sha256}
 # One line per sentence: S<n> TAB categories TAB sentence.
@@ -47,6 +49,7 @@ def make_sheet(report_id: str, text: str, existing: AnnotatedReport | None = Non
         pieces.append(text[cursor:end])
         cats = ",".join(cats_by_start.get(start, [])) or "-"
         lines.append(f"S{number}\t{cats}\t{''.join(pieces)}")
+    lines += [""] + visit_sheet_lines(existing.visit if existing else None, existing.official_names() if existing else [])
     return "\n".join(lines) + "\n"
 
 
@@ -70,10 +73,15 @@ def parse_marked(marked: str) -> tuple[str, list[tuple[int, int, str]]]:
     return text, spans
 
 
-def parse_sheet(sheet: str, text: str, source: str = "<sheet>") -> tuple[list[Span], list[Sentence]]:
-    """Offsets of the spans and categories of a sheet for the normalized ``text``."""
+def parse_sheet(sheet: str, text: str, source: str = "<sheet>") -> tuple[list[Span], list[Sentence], Visit | None]:
+    """Offsets of the spans, categories and the visit record (None when the sheet has no @ lines) for the normalized ``text``."""
     expected = sentence_spans(text)
-    rows = [(n, line) for n, line in enumerate(sheet.split("\n"), start=1) if line.strip() and not line.startswith("#")]
+    numbered = [(n, line) for n, line in enumerate(sheet.split("\n"), start=1) if line.strip() and not line.startswith("#")]
+    rows = [(n, line) for n, line in numbered if not line.startswith("@")]
+    try:
+        visit = parse_visit_lines([(n, line) for n, line in numbered if line.startswith("@")], source)
+    except ValueError as err:
+        raise AnnotationError(str(err)) from None
     if len(rows) != len(expected):
         raise AnnotationError(f"{source}: {len(rows)} sentence lines, but the report has {len(expected)} sentences")
     spans: list[Span] = []
@@ -101,7 +109,7 @@ def parse_sheet(sheet: str, text: str, source: str = "<sheet>") -> tuple[list[Sp
             )
         spans.extend(Span(start + s, start + e, label) for s, e, label in local)
         sentences.append(Sentence(start, end, sorted(dict.fromkeys(cats), key=CATEGORY_LABELS.index)))
-    return spans, sentences
+    return spans, sentences, visit
 
 
 def read_sheet_id(sheet: str, source: str = "<sheet>") -> str:
@@ -111,10 +119,9 @@ def read_sheet_id(sheet: str, source: str = "<sheet>") -> str:
     raise AnnotationError(f"{source}: no '# report: ID' line")
 
 
-def load_sheet(path: str | Path, text_for_id) -> tuple[str, list[Span], list[Sentence]]:
+def load_sheet(path: str | Path, text_for_id) -> tuple[str, list[Span], list[Sentence], Visit | None]:
     """Read a sheet file; ``text_for_id`` maps the report id to its normalized text."""
     path = Path(path)
     sheet = path.read_text(encoding="utf-8")
     report_id = read_sheet_id(sheet, str(path))
-    spans, sentences = parse_sheet(sheet, text_for_id(report_id), str(path))
-    return report_id, spans, sentences
+    return (report_id, *parse_sheet(sheet, text_for_id(report_id), str(path)))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kaocha.annotations.visit import Visit, parse_visit
 from kaocha.corpus import Corpus, sha256_text
 from kaocha.files import write_text_atomically
 from kaocha.normalize import normalize
@@ -56,6 +57,7 @@ class AnnotatedReport:
     sentences: list[Sentence]
     meta: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    visit: Visit | None = None
 
     @property
     def sha256(self) -> str:
@@ -64,26 +66,36 @@ class AnnotatedReport:
     def span_text(self, span: Span) -> str:
         return self.text[span.start:span.end]
 
+    def official_names(self) -> list[str]:
+        """Distinct OFFICIAL strings in order of first mention (the names a visit record's ``sides`` covers)."""
+        return list(dict.fromkeys(self.span_text(s) for s in sorted(self.spans) if s.label == "OFFICIAL"))
+
     def to_standoff(self) -> dict:
-        return {
+        record = {
             "id": self.id,
             "sha256": self.sha256,
             "spans": [s.to_dict() for s in sorted(self.spans)],
             "sentences": [s.to_dict() for s in self.sentences],
-            "provenance": self.provenance,
         }
+        if self.visit is not None:
+            record["visit"] = self.visit.to_dict()
+        record["provenance"] = self.provenance
+        return record
 
     def to_interchange(self) -> dict:
         meta = dict(self.meta)
         if self.provenance:
             meta.setdefault("provenance", self.provenance)
-        return {
+        record = {
             "id": self.id,
             "text": self.text,
             "spans": [s.to_dict() for s in sorted(self.spans)],
             "sentences": [s.to_dict() for s in self.sentences],
-            "meta": meta,
         }
+        if self.visit is not None:
+            record["visit"] = self.visit.to_dict()
+        record["meta"] = meta
+        return record
 
 
 def _parse_spans(raw, where: str) -> list[Span]:
@@ -98,6 +110,15 @@ def _parse_sentences(raw, where: str) -> list[Sentence]:
         return [Sentence(int(s["start"]), int(s["end"]), [str(c) for c in s.get("cats", [])]) for s in raw]
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise AnnotationError(f"{where}: malformed sentence ({err})") from None
+
+
+def _parse_visit(record: dict, where: str) -> Visit | None:
+    if record.get("visit") is None:
+        return None
+    try:
+        return parse_visit(record["visit"])
+    except ValueError as err:
+        raise AnnotationError(f"{where}: {err}") from None
 
 
 def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
@@ -142,6 +163,7 @@ def load_standoff(path: str | Path, corpus: Corpus, check_hash: bool = True) -> 
             sentences=_parse_sentences(record.get("sentences", []), where),
             meta=corpus[report_id].meta,
             provenance=record.get("provenance", {}),
+            visit=_parse_visit(record, where),
         ))
     return reports
 
@@ -168,6 +190,7 @@ def load_interchange(path: str | Path) -> list[AnnotatedReport]:
             sentences=_parse_sentences(record.get("sentences", []), where),
             meta=meta,
             provenance=meta.get("provenance", {}),
+            visit=_parse_visit(record, where),
         ))
     return reports
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from kaocha.annotations.markup import load_sheet, make_sheet
+from kaocha.annotations.visit import visit_problems
 from kaocha.annotations.records import (
     AnnotatedReport,
     AnnotationError,
@@ -44,7 +45,7 @@ def ingest(
     into: Path = typer.Option(None, "--into", help="Standoff file to add the reports to (created if absent)."),
     annotator: str = typer.Option("", help="Who read the text (recorded as provenance)."),
     pass_number: int = typer.Option(1, "--pass", help="Annotation pass (1 = first reading, 2 = independent second)."),
-    method: str = typer.Option("hand: read sentence by sentence against spec v1.3 and GUIDELINES.md", help="How it was made."),
+    method: str = typer.Option("hand: read sentence by sentence against spec v1.4 and GUIDELINES.md", help="How it was made."),
     replace: bool = typer.Option(False, help="Replace reports already in --into (otherwise refused)."),
     manifest: Path = typer.Option(DEFAULT_MANIFEST, help="Corpus manifest."),
 ) -> None:
@@ -58,14 +59,20 @@ def ingest(
     reports, problems = [], []
     for path in sheets:
         try:
-            report_id, spans, sentences = load_sheet(path, lambda rid: corpus[rid].text())
+            report_id, spans, sentences, visit = load_sheet(path, lambda rid: corpus[rid].text())
         except (AnnotationError, KeyError, CorpusError) as err:
             problems.append(str(err).strip("'\""))
             continue
         provenance = {"annotator": annotator, "pass": pass_number, "method": method,
                       "date": dt.date.today().isoformat(), "sheet": path.name}
-        reports.append(AnnotatedReport(report_id, corpus[report_id].text(), spans, sentences, provenance=provenance))
-        typer.echo(f"ok {path}: report {report_id}, {len(spans)} spans, {sum(bool(s.cats) for s in sentences)} categorized sentences")
+        report = AnnotatedReport(report_id, corpus[report_id].text(), spans, sentences, provenance=provenance, visit=visit)
+        visit_problems_found = visit_problems(visit, report.official_names()) if visit else []
+        if visit_problems_found:
+            problems.extend(f"{path} (report {report_id}): {p}" for p in visit_problems_found)
+            continue
+        reports.append(report)
+        typer.echo(f"ok {path}: report {report_id}, {len(spans)} spans, {sum(bool(s.cats) for s in sentences)} categorized sentences"
+                   + (f", visit record with {len(visit.sides)} side(s)" if visit else ", no visit record"))
     if problems:
         for problem in problems:
             typer.echo(f"error: {problem}", err=True)
