@@ -115,3 +115,42 @@ def report_spans(reports) -> list[SpanKey]:
 
 def report_sentence_cats(reports) -> dict[SentenceKey, list[str]]:
     return {(r.id, s.start, s.end): list(s.cats) for r in reports for s in r.sentences}
+
+
+def _item_scores(pairs: Iterable[tuple[Iterable[str], Iterable[str]]]) -> PRF:
+    """PRF over set items, summed across reports (each pair is ``(gold items, predicted items)``)."""
+    tp = fp = fn = 0
+    for gold, pred in pairs:
+        g, p = set(gold), set(pred)
+        tp, fp, fn = tp + len(g & p), fp + len(p - g), fn + len(g - p)
+    return PRF(tp, fp, fn)
+
+
+def visit_scores(gold: Mapping[str, "object"], pred: Mapping[str, "object"]) -> dict[str, float | PRF | dict]:
+    """Visit-record figures over the reports of ``gold`` (id → Visit; a missing prediction counts as empty).
+
+    ``visitor``/``host``/``leaders``: PRF over the names of each report;
+    ``dates``: share of reports whose start and end both match exactly;
+    ``side_accuracy``: share of the gold ``sides`` entries predicted with the
+    same side (a name the prediction lacks counts wrong); ``sides``: PRF per
+    side value, over (report, name) pairs.
+    """
+    from kaocha.annotations.visit import SIDES, Visit
+
+    ids = [rid for rid in gold]
+    empty = Visit()
+    got = {rid: pred.get(rid) or empty for rid in ids}
+    side_pairs = [(gold[rid].sides, got[rid].sides) for rid in ids]
+    total = sum(len(g) for g, _ in side_pairs)
+    correct = sum(p.get(name) == side for g, p in side_pairs for name, side in g.items())
+    per_side = {side: _item_scores(({n for n, s in g.items() if s == side}, {n for n, s in p.items() if s == side and n in g})
+                                   for g, p in side_pairs) for side in SIDES}
+    return {
+        "reports": len(ids),
+        "visitor": _item_scores((gold[r].visitor, got[r].visitor) for r in ids),
+        "host": _item_scores((gold[r].host, got[r].host) for r in ids),
+        "leaders": _item_scores((gold[r].leaders, got[r].leaders) for r in ids),
+        "dates": sum((gold[r].start, gold[r].end) == (got[r].start, got[r].end) for r in ids) / len(ids) if ids else 1.0,
+        "side_accuracy": correct / total if total else 1.0,
+        "sides": per_side,
+    }

@@ -1,6 +1,6 @@
 """`kaocha annotations lint`: consistency checks that catch annotator slips.
 
-It reports, it never fixes. Three checks:
+It reports, it never fixes. Five checks:
 
 * ``inconsistent``: a string annotated with one label somewhere is annotated
   with another label, or left unannotated, elsewhere (occurrences inside a
@@ -9,6 +9,9 @@ It reports, it never fixes. Three checks:
   start with a surname and are covered by no span.
 * ``name-without-post``: an OFFICIAL string never seen directly next to a POST
   anywhere in the corpus (possibly not an office holder).
+* ``side-vs-post``: an official marked ``visiting`` whose linked post names a
+  host jurisdiction, or ``host`` whose post names a visitor jurisdiction.
+* ``leader-not-visiting``: a leader of the visit whose side is not ``visiting``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 
 from kaocha.annotations.records import AnnotatedReport
 from kaocha.lexicon import cue_words, surnames
+from kaocha.linking import link_officials
 
 HAN2_3 = re.compile(r"[\u4e00-\u9fff]{2,3}")
 GLUE = "、,，和与及"
@@ -122,5 +126,36 @@ def check_names_without_post(reports: list[AnnotatedReport]) -> list[Finding]:
             for name, (rid, offset) in sorted(first_seen.items()) if name not in anchored_names]
 
 
+def _names_place(jurisdiction: str, places: list[str]) -> bool:
+    """Whether a post's jurisdiction is one of ``places`` (or its tail: `临城县` in `河北省临城县`)."""
+    return any(place == jurisdiction or place.endswith(jurisdiction) for place in places if len(jurisdiction) >= 2)
+
+
+def check_visit_sides(reports: list[AnnotatedReport]) -> list[Finding]:
+    findings = []
+    for report in reports:
+        visit = report.visit
+        if visit is None:
+            continue
+        spans = [(s.start, s.end, s.label) for s in report.spans]
+        for official in link_officials(report.text, spans):
+            side = visit.sides.get(official.name)
+            for post in official.posts:
+                if not post.jurisdiction:
+                    continue
+                if side == "visiting" and _names_place(post.jurisdiction, visit.host) and not _names_place(post.jurisdiction, visit.visitor):
+                    findings.append(Finding("side-vs-post", report.id, official.start, official.name,
+                                            f"side visiting, but the post {post.text} names the host {post.jurisdiction}"))
+                elif side == "host" and _names_place(post.jurisdiction, visit.visitor) and not _names_place(post.jurisdiction, visit.host):
+                    findings.append(Finding("side-vs-post", report.id, official.start, official.name,
+                                            f"side host, but the post {post.text} names the visitor {post.jurisdiction}"))
+        for leader in visit.leaders:
+            if visit.sides.get(leader) != "visiting":
+                findings.append(Finding("leader-not-visiting", report.id, -1, leader,
+                                        f"leads the visit but has side {visit.sides.get(leader)!r}"))
+    return findings
+
+
 def lint(reports: list[AnnotatedReport]) -> list[Finding]:
-    return check_inconsistent(reports) + check_unannotated_names(reports) + check_names_without_post(reports)
+    return (check_inconsistent(reports) + check_unannotated_names(reports) + check_names_without_post(reports)
+            + check_visit_sides(reports))

@@ -2,7 +2,8 @@
 
 Checks every record against its normalized text: hash, offsets inside the
 text, span edges not on whitespace or punctuation, no overlaps, known labels,
-and a sentence list identical to the splitter's (spec §1).
+a sentence list identical to the splitter's (spec §1), and the visit record
+(spec §5: every OFFICIAL name once in ``sides``, leaders among them, real dates).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from kaocha.annotations.records import AnnotatedReport, AnnotationError, _parse_sentences, _parse_spans, read_jsonl
+from kaocha.annotations.records import AnnotatedReport, AnnotationError, _parse_sentences, _parse_spans, _parse_visit, read_jsonl
+from kaocha.annotations.visit import visit_problems
 from kaocha.corpus import Corpus, CorpusError, sha256_text
 from kaocha.labels import CATEGORY_LABELS, ENTITY_LABELS
 from kaocha.sentences import sentence_spans
@@ -79,6 +81,8 @@ def check_report(report: AnnotatedReport) -> list[Problem]:
                 problems.append(Problem(rid, sentence.start, f"unknown category {cat!r}", text[sentence.start:sentence.end][:30]))
         if len(set(sentence.cats)) != len(sentence.cats):
             problems.append(Problem(rid, sentence.start, "a category is listed twice"))
+    if report.visit is not None:
+        problems.extend(Problem(rid, None, message) for message in visit_problems(report.visit, report.official_names()))
     return problems
 
 
@@ -109,9 +113,11 @@ def validate_standoff(path: str | Path, corpus: Corpus) -> list[Problem]:
             continue
         try:
             report = AnnotatedReport(rid, text, _parse_spans(record.get("spans", []), f"{path}:{number}"),
-                                     _parse_sentences(record.get("sentences", []), f"{path}:{number}"))
+                                     _parse_sentences(record.get("sentences", []), f"{path}:{number}"),
+                                     visit=_parse_visit(record, f"{path}:{number}"))
         except AnnotationError as err:
             problems.append(Problem(rid, None, str(err)))
             continue
-        problems.extend(check_report(report))
+        problems.extend(Problem(p.report, p.offset, f"line {number}: {p.message}" if p.offset is None else p.message, p.context)
+                        for p in check_report(report))
     return problems
