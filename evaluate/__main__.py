@@ -15,11 +15,11 @@ from pathlib import Path
 
 import spacy
 import typer
-from spacy.cli._util import parse_config_overrides
 
 from kaocha.annotations.records import AnnotationError, load_interchange
-from kaocha.annotations.validate import check_report
+from kaocha.annotations.validate import check_report, load_gold
 from evaluate.baseline import RegexBaseline
+from evaluate.cv import TrainingFailed, cross_validate
 from evaluate.peers import load_peers
 from evaluate.report import comparison_table, error_rows, to_markdown, write_outputs
 from evaluate.scoring import HEADLINE, bootstrap, fold_figures, roc_auc, score_system
@@ -48,8 +48,10 @@ def main(
     out: Path = typer.Option(Path("runs/evaluate"), help="Directory for figures, errors and chart."),
     bootstrap_rounds: int = typer.Option(1000, help="Bootstrap resamples of reports for the 95% intervals."),
 ) -> None:
-    """Compare the model with the regex baseline; print a Markdown table and write files under --out."""
-    overrides = parse_config_overrides(ctx.args)
+    """Compare the model with the regex baseline; print a Markdown table and write files under --out.
+
+    Extra words are config overrides for the training of each fold (``--training.max_steps 1500``).
+    """
     threshold = 0.5
     if gold is not None:
         if not model.exists():
@@ -71,13 +73,16 @@ def main(
         speed = {"model": system.chars_per_second, "baseline": baseline.chars_per_second}
         fold_ids, mode = [], f"held-out: {gold} with model {model}"
     else:
-        from training.data import load_gold
-        from evaluate.cv import cross_validate
-
-        reports = load_gold(annotations)
-        overrides.setdefault("training.max_steps", max_steps)
-        predictions, fold_ids, speed = cross_validate(reports, config, overrides, folds, log=lambda m: print(m, file=sys.stderr, flush=True))
-        mode = f"{len(fold_ids)}-fold cross-validation grouped by report over {len(reports)} reports ({config}, max_steps {overrides['training.max_steps']})"
+        try:
+            reports = load_gold(annotations)
+            overrides = list(ctx.args) if "--training.max_steps" in ctx.args else ["--training.max_steps", str(max_steps), *ctx.args]
+            predictions, fold_ids, speed = cross_validate(reports, config, annotations, overrides, folds,
+                                                          log=lambda m: print(m, file=sys.stderr, flush=True))
+        except (AnnotationError, TrainingFailed) as err:
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(1)
+        mode = (f"{len(fold_ids)}-fold cross-validation grouped by report over {len(reports)} reports "
+                f"({config}, {' '.join(overrides)})")
     for name, peer in load_peers(lambda m: print(m, file=sys.stderr, flush=True)).items():
         predictions[name] = peer.predict({r.id: r.text for r in reports})
         speed[name] = peer.chars_per_second

@@ -39,9 +39,10 @@ other genres: the model has seen only delegation-visit reports, and its
 output is a draft for analysis, not a verified record.
 
 ## Training data
-{n_reports} hand-annotated reports (annotation spec v1.3; annotations file
+{n_reports} hand-annotated reports (annotation spec v1.4; annotations file
 sha256: {gold_hash}). Dev reports: {dev}. Characters are tokens; the generic
-rules of `kaocha.rules` are features, not fixed output.
+rules (`kaocha.knowledge`, the version the config names) are features, not
+fixed output.
 
 ## Figures
 Dev-set scores of this model (the dev reports were not trained on):

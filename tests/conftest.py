@@ -41,7 +41,7 @@ def small_model(tmp_path_factory) -> Path:
     seed report (rule features do most of the work), in about 15 seconds."""
     import os
 
-    from training.data import load_gold
+    from kaocha.annotations.validate import load_gold
     from training.train import train_model
 
     cwd = os.getcwd()

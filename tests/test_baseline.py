@@ -1,5 +1,6 @@
 """The regex baseline as a system, its freeze, and the off-the-shelf peer."""
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -8,18 +9,43 @@ import pytest
 
 from evaluate.baseline import RegexBaseline
 from evaluate.peers import LAC_LABELS, load_peers
+from kaocha.corpus import Corpus
+
+from conftest import require_shared
 
 FROZEN = Path("evaluate/baseline_frozen.json")
+OUTPUTS = Path("evaluate/baseline_outputs.tsv")
 
 
 def test_baseline_files_are_frozen_as_recorded():
-    """Issue #8: the baseline stays as it was when the evaluation issue was
-    resolved, so it is never tuned on the 60 later reports. Changing a rule
-    file fails here; a deliberate change must update the record and say so."""
+    """The baseline stays as it was when the evaluation issue was resolved, so
+    it is never tuned on later reports: rule knowledge v1 is pinned file by
+    file. Improve the rules in a later knowledge version instead."""
     record = json.loads(FROZEN.read_text(encoding="utf-8"))
     changed = [f for f, digest in record["files"].items()
                if hashlib.sha256(Path(f).read_bytes()).hexdigest() != digest]
     assert not changed, f"baseline files changed since commit {record['commit']}: {changed}"
+
+
+def baseline_output_digest(report_id: str, prediction) -> str:
+    line = json.dumps({"id": report_id, "spans": prediction.spans, "sentences": prediction.sentences},
+                      ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(line.encode()).hexdigest()
+
+
+def test_baseline_outputs_on_every_recorded_report_are_byte_identical():
+    """What the frozen baseline predicts on each corpus report, as recorded
+    before rule knowledge was versioned, hashed per report."""
+    require_shared()
+    corpus = Corpus("corpus/manifest.csv")
+    with OUTPUTS.open(encoding="utf-8") as handle:
+        recorded = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(recorded) >= 280
+    assert all(corpus[row["report"]].sha256 == row["raw_sha256"] for row in recorded)
+    predictions = RegexBaseline().predict({row["report"]: corpus[row["report"]].text() for row in recorded})
+    changed = [row["report"] for row in recorded
+               if baseline_output_digest(row["report"], predictions[row["report"]]) != row["output_sha256"]]
+    assert changed == []
 
 
 def test_baseline_predicts_spans_and_sentence_categories_with_speed():

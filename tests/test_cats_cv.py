@@ -1,8 +1,8 @@
 """The categorizer-only cross-validation used for category trials."""
 
 from evaluate.cv import report_folds
-from training.cats_cv import out_of_fold, sentence_examples
-from training.data import load_gold
+from experiments.cats_cv import out_of_fold, sentence_examples
+from kaocha.annotations.validate import load_gold
 
 import spacy
 
@@ -10,7 +10,7 @@ import spacy
 def test_out_of_fold_scores_every_sentence_of_held_out_reports_only():
     reports = load_gold()[:6]
     folds = report_folds([r.id for r in reports], 2)
-    settings = {"threshold": 0.5, "c": 4.0, "ngram_max": 3, "rule_weight": 2.0, "mask_entities": True}
+    settings = {"threshold": 0.5, "c": 4.0, "ngram_max": 3, "rule_weight": 2.0}
     predictions = out_of_fold(reports, folds, settings)
     assert set(predictions) == {r.id for r in reports}
     for report in reports:

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from training.data import load_gold, sentence_docs, split_train_dev
+from kaocha.annotations.validate import load_gold
+from training.convert import sentence_docs, split_train_dev
 from training.train import build_nlp, train_model
 
 from conftest import ROOT

@@ -36,7 +36,7 @@ def test_dates(value, ok):
     (dict(sides={"尹力": "visitor", "殷勇": "visiting"}), "not one of visiting, host, other"),
     (dict(leaders=["张三"]), "leaders: 张三 is not an OFFICIAL"),
     (dict(end="2023-02-30"), "visit end: '2023-02-30' is not a real day"),
-    (dict(end=None), "both are null or neither is"),
+    (dict(start=None), "start: null while end is given"),
     (dict(end="2023-07-01"), "before start"),
 ])
 def test_visit_problems_name_the_field(changes, message):
@@ -46,6 +46,7 @@ def test_visit_problems_name_the_field(changes, message):
 
 def test_a_good_visit_has_no_problems():
     assert visit_problems(visit(), ["尹力", "殷勇"]) == []
+    assert visit_problems(visit(end=None), ["尹力", "殷勇"]) == []  # 为期一周: a start day, no end day
 
 
 @pytest.mark.parametrize("raw, message", [

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kaocha.annotations.records import AnnotatedReport
-from kaocha.lexicon import cue_words, surnames
+from kaocha.knowledge import lexicon as lexicon_version
 from kaocha.linking import link_officials
 
 HAN2_3 = re.compile(r"[\u4e00-\u9fff]{2,3}")
@@ -72,7 +72,8 @@ def check_inconsistent(reports: list[AnnotatedReport], min_length: int = 2) -> l
 
 
 def check_unannotated_names(reports: list[AnnotatedReport]) -> list[Finding]:
-    names = surnames()
+    lexicon = lexicon_version()
+    names = lexicon.surnames()
     findings = []
     for report in reports:
         spans = _covered(report)
@@ -84,7 +85,7 @@ def check_unannotated_names(reports: list[AnnotatedReport]) -> list[Finding]:
             if not match:
                 continue
             candidate = match.group()
-            if candidate.startswith(cue_words()["not_name"]):
+            if candidate.startswith(lexicon.cue_words()["not_name"]):
                 continue
             if any(candidate.startswith(name) for name in names) and not any(s < match.end() and end < e for s, e, _ in spans):
                 findings.append(Finding("unannotated-name", report.id, end, candidate,

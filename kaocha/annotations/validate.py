@@ -12,9 +12,17 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from kaocha.annotations.records import AnnotatedReport, AnnotationError, _parse_sentences, _parse_spans, _parse_visit, read_jsonl
+from kaocha.annotations.records import (
+    AnnotatedReport,
+    AnnotationError,
+    _parse_sentences,
+    _parse_spans,
+    _parse_visit,
+    load_standoff,
+    read_jsonl,
+)
 from kaocha.annotations.visit import visit_problems
-from kaocha.corpus import Corpus, CorpusError, sha256_text
+from kaocha.corpus import DEFAULT_MANIFEST, Corpus, CorpusError, sha256_text
 from kaocha.labels import CATEGORY_LABELS, ENTITY_LABELS
 from kaocha.sentences import sentence_spans
 
@@ -121,3 +129,16 @@ def validate_standoff(path: str | Path, corpus: Corpus) -> list[Problem]:
         problems.extend(Problem(p.report, p.offset, f"line {number}: {p.message}" if p.offset is None else p.message, p.context)
                         for p in check_report(report))
     return problems
+
+
+def load_gold(gold: str | Path = Path("annotations/gold.jsonl"), manifest: str | Path = DEFAULT_MANIFEST) -> list[AnnotatedReport]:
+    """Validated gold reports for training or evaluation; refuses (listing problems) rather than use bad data."""
+    corpus = Corpus(manifest)
+    problems = validate_standoff(gold, corpus)
+    if problems:
+        shown = "\n".join(str(p) for p in problems[:20])
+        raise AnnotationError(f"{gold}: {len(problems)} annotation problem(s); run `kaocha annotations validate`:\n{shown}")
+    reports = load_standoff(gold, corpus)
+    if not reports:
+        raise AnnotationError(f"{gold}: no annotated reports")
+    return reports

@@ -90,9 +90,9 @@ def visit_problems(visit: Visit, official_names: list[str]) -> list[str]:
     date_problems = [f"visit {name}: {problem}" for name in ("start", "end")
                      if (problem := date_problem(getattr(visit, name)))]
     problems = list(date_problems)
-    if (visit.start is None) != (visit.end is None):
-        problems.append("visit start/end: both are null or neither is")
-    elif not date_problems and visit.start and visit.start[:2] != "--" and visit.end[:2] != "--" and visit.end < visit.start:
+    if visit.start is None and visit.end is not None:
+        problems.append("visit start: null while end is given (a text that dates the end dates the start)")
+    elif not date_problems and visit.end and visit.start and visit.start[:2] != "--" and visit.end[:2] != "--" and visit.end < visit.start:
         problems.append(f"visit end: {visit.end} is before start {visit.start}")
     names = set(official_names)
     for side_name, side in visit.sides.items():

@@ -2,7 +2,7 @@
 
 spaCy's ``spacy.Corpus.v1`` builds the Doc the model predicts on afresh from
 the reference text, dropping ``user_data``; the rule features need the
-sentence's report (see `kaocha.pipeline.RuleFeatures`), so this reader copies
+sentence's report (see `kaocha.components.rule_features`), so this reader copies
 that one entry across. Registered through the ``spacy_readers`` entry point.
 """
 
@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Optional, Union
 from spacy.language import Language
 from spacy.training import Corpus, Example
 
-from kaocha.pipeline import REPORT_CONTEXT
+from kaocha.components import REPORT_CONTEXT
 
 
 def sentence_corpus(path: Optional[Union[str, Path]], max_length: int = 0, limit: int = 0) -> Callable[[Language], Iterable[Example]]:

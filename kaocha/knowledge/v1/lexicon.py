@@ -1,8 +1,7 @@
-"""Rule knowledge shipped as data files in `kaocha/data/`.
+"""Rule knowledge shipped as data files in `data/` beside this module.
 
 Title words, organs, surnames, place suffixes and area keywords are generic
-knowledge of the genre. The regex baseline, the annotation lint and the
-model's rule features all read them from here, so there is one copy.
+knowledge of the genre, read by this version's rules (`rules.py` here).
 """
 
 from __future__ import annotations
@@ -10,9 +9,11 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+DATA = resources.files(__package__).joinpath("data")
+
 
 def _words(name: str) -> list[str]:
-    text = resources.files("kaocha.data").joinpath(name).read_text(encoding="utf-8")
+    text = DATA.joinpath(name).read_text(encoding="utf-8")
     words: list[str] = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
@@ -42,7 +43,7 @@ def place_suffixes() -> tuple[str, ...]:
 
 def _grouped(name: str) -> dict[str, list[str]]:
     """Rows `KEY<TAB>word` of a data file, grouped by key (comments and blank lines skipped)."""
-    text = resources.files("kaocha.data").joinpath(name).read_text(encoding="utf-8")
+    text = DATA.joinpath(name).read_text(encoding="utf-8")
     groups: dict[str, list[str]] = {}
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -59,6 +60,6 @@ def area_keywords() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=None)
 def cue_words() -> dict[str, tuple[str, ...]]:
-    """Cue words by kind (see `kaocha/data/cue_words.tsv`), longest first. Words are
+    """Cue words by kind (see `data/cue_words.tsv`), longest first. Words are
     not stripped: the space in `name_after1` is a cue."""
     return {kind: tuple(sorted(dict.fromkeys(words), key=len, reverse=True)) for kind, words in _grouped("cue_words.tsv").items()}

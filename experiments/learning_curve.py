@@ -1,4 +1,4 @@
-"""`python -m evaluate.learning_curve`: how the model grows with data.
+"""`python -m experiments.learning_curve`: how the model grows with data.
 
 Grouped K-fold cross-validation over all annotated reports (the folds of
 `evaluate.cv`), training on 25%, 50%, 75% and 100% of each fold's training
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 import typer
-from spacy.cli._util import parse_config_overrides
 
 from evaluate.cv import cross_validate
+from kaocha.annotations.validate import load_gold
 from evaluate.scoring import fold_figures
 
 app = typer.Typer(add_completion=False)
@@ -37,15 +37,12 @@ def main(
     out: Path = typer.Option(Path("runs/learning_curve"), help="Output directory."),
 ) -> None:
     """Learning curve of the model, with the baseline on the same folds."""
-    from training.data import load_gold
-
     reports = load_gold(annotations)
-    overrides = parse_config_overrides(ctx.args)
-    overrides.setdefault("training.max_steps", max_steps)
+    overrides = list(ctx.args) if "--training.max_steps" in ctx.args else ["--training.max_steps", str(max_steps), *ctx.args]
     rows = []
     baseline_rows = None
     for share in [float(s) for s in shares.split(",")]:
-        predictions, fold_ids, _ = cross_validate(reports, config, overrides, folds, train_share=share,
+        predictions, fold_ids, _ = cross_validate(reports, config, annotations, overrides, folds, train_share=share,
                                                   log=lambda m: print(f"[{share:.0%}] {m}", file=sys.stderr, flush=True))
         model_folds = fold_figures(reports, predictions["model"], fold_ids)
         n_train = len(reports) - max(len(f) for f in fold_ids)
@@ -64,7 +61,7 @@ def main(
     table.assign(system="model").to_csv(out / "learning_curve.csv", index=False)
     pd.DataFrame([{"system": "baseline", **baseline}]).to_csv(out / "baseline.csv", index=False)
     lines = [f"Learning curve: {folds}-fold CV grouped by report over {len(reports)} reports, "
-             f"{overrides['training.max_steps']} steps per fold; mean F1 over folds (± fold sd).", "",
+             f"training overrides {' '.join(overrides)}; mean F1 over folds (± fold sd).", "",
              "| training reports per fold | " + " | ".join(n for n, _ in FIGURES) + " |",
              "|---|" + "---|" * len(FIGURES)]
     for row in rows:

@@ -1,7 +1,7 @@
-"""`python -m training.cats_cv [--c 4 --ngram-max 3 --rule-weight 2 ...]`: the
+"""`python -m experiments.cats_cv [--c 4 --ngram-max 3 --rule-weight 2 ...]`: the
 sentence categorizer alone in grouped cross-validation.
 
-The categorizer (`kaocha.pipeline.SentenceCategorizer`) is fitted at
+The categorizer (`kaocha.components.sentence_cats`) is fitted at
 initialization and never touched by the NER's training steps, so its
 settings can be compared in seconds instead of a full `python -m evaluate`
 round. Same folds (`evaluate.cv.report_folds`) and the same scoring
@@ -22,36 +22,29 @@ from evaluate.baseline import RegexBaseline
 from evaluate.cv import report_folds
 from evaluate.scoring import fold_figures, score_system
 from evaluate.systems import Prediction
-from kaocha import rules
+from kaocha.annotations.validate import load_gold
+from kaocha.components.sentence_cats import SentenceCategorizer
+from kaocha.knowledge import rules as rules_version
 from kaocha.labels import CATEGORY_LABELS
-from kaocha.pipeline import SentenceCategorizer
 from kaocha.sentences import sentence_spans
-from training.data import DEFAULT_GOLD, load_gold, sentence_docs
+from training.convert import DEFAULT_GOLD, sentence_docs
 
 
 def sentence_examples(nlp, reports) -> list[Example]:
-    """What the categorizer is fitted on in training: `training.data.sentence_docs`
+    """What the categorizer is fitted on in training: `training.convert.sentence_docs`
     (one sentence Doc with its gold entities and cats) as examples."""
     return [Example(doc, doc) for report in reports for doc in sentence_docs(nlp, report)]
 
 
-def report_doc(nlp, text: str):
-    """A held-out report as the categorizer meets it in the pipeline, with the
-    rules' entities standing in for the ner's (they agree within 0.01 micro-F1 in CV)."""
-    doc = nlp.make_doc(text)
-    doc.ents = [doc.char_span(m.start, m.end, label=m.label) for m in rules.find_entities(text)]
-    return doc
-
-
-def out_of_fold(reports, folds, settings: dict) -> dict[str, Prediction]:
+def out_of_fold(reports, folds, settings: dict, rules: str = "v2") -> dict[str, Prediction]:
     nlp = spacy.blank("zh")
     predictions = {}
     for held_out in map(set, folds):
-        categorizer = SentenceCategorizer(nlp, "cats", **settings)
+        categorizer = SentenceCategorizer(nlp, "cats", rules_version(rules), **settings)
         training = sentence_examples(nlp, [r for r in reports if r.id not in held_out])
         categorizer.initialize(lambda: training)
         held = [r for r in reports if r.id in held_out]
-        for report, doc in zip(held, categorizer.pipe(report_doc(nlp, r.text) for r in held)):
+        for report, doc in zip(held, categorizer.pipe(nlp.make_doc(r.text) for r in held)):
             predictions[report.id] = Prediction([], [(s["start"], s["end"], s["cats"]) for s in doc._.sentence_cats])
     return predictions
 
@@ -89,9 +82,7 @@ def main(
     c: float = typer.Option(4.0),
     ngram_max: int = typer.Option(3),
     rule_weight: float = typer.Option(2.0),
-    keyword_weight: float = typer.Option(0.0),
-    tune_thresholds: bool = typer.Option(False),
-    mask_entities: bool = typer.Option(False),
+    rules: str = typer.Option("v2", help="Rule knowledge version for the keyword votes."),
     threshold: float = typer.Option(0.5),
     spacy_bow: bool = typer.Option(False, help="Also fit spaCy's textcat_multilabel (BOW, n-grams up to --ngram-max)."),
     bow_epochs: int = typer.Option(10),
@@ -99,14 +90,12 @@ def main(
     """Print category macro-F1 (and per label) of the categorizer and the regex baseline, ± fold sd."""
     reports = load_gold(gold)
     fold_ids = report_folds([r.id for r in reports], folds)
-    settings = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight,
-                "keyword_weight": keyword_weight, "tune_thresholds": tune_thresholds,
-                "mask_entities": mask_entities}
-    systems = {"categorizer": out_of_fold(reports, fold_ids, settings),
+    settings = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight}
+    systems = {"categorizer": out_of_fold(reports, fold_ids, settings, rules),
                "baseline": RegexBaseline().predict({r.id: r.text for r in reports})}
     if spacy_bow:
         systems["spacy BOW"] = spacy_bow_out_of_fold(reports, fold_ids, ngram_max, bow_epochs, threshold)
-    print(f"{len(fold_ids)}-fold CV grouped by report over {len(reports)} reports; categorizer {settings}")
+    print(f"{len(fold_ids)}-fold CV grouped by report over {len(reports)} reports; categorizer {settings}, rules {rules}")
     for name, predictions in systems.items():
         figures = score_system(reports, predictions, threshold)
         spread = statistics.pstdev(f["cats_macro_f1"] for f in fold_figures(reports, predictions, fold_ids, threshold))

@@ -1,11 +1,11 @@
 """Generic rules for Chinese official titles, names, places and area keywords.
 
 This is the knowledge a careful regex writer has, built only from the data
-files in `kaocha/data/` (title words, organs, surnames, place suffixes, cue
+files in `data/` beside this module (title words, organs, surnames, place suffixes, cue
 words, area keywords): no name or venue of any annotated report. It serves
-twice: as the regex baseline (`evaluate/baseline.py`) and as input features
-of the model (`kaocha.pipeline.rule_features`), so the model can learn when
-the rules are right.
+twice: as the regex baseline (`evaluate/baseline.py`, always version 1) and as
+input features of the model (`kaocha.components.rule_features`, the version its
+config names), so the model can learn when the rules are right.
 
 * POST: a title word, with the contiguous prefix of places, organs and
   institutions, starting at a boundary (punctuation, a cue word such as `率`,
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kaocha.labels import CATEGORY_LABELS
-from kaocha.lexicon import area_keywords, cue_words, organs, place_suffixes, surnames, title_words
+from .lexicon import area_keywords, cue_words, organs, place_suffixes, surnames, title_words
 from kaocha.sentences import sentence_spans
 
 H = "\u4e00-\u9fff\u3400-\u4dbf"

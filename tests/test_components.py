@@ -1,0 +1,98 @@
+"""The custom components: rule features with report context and a rules version
+from the config, the sentence categorizer (equal to scikit-learn, saved as data
+only), and agreement of spacy.load(model)(text) with kaocha.extract(text)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+
+import kaocha
+from kaocha.components import REPORT_CONTEXT
+from kaocha.components.rule_features import RuleFeatures
+from kaocha.components.sentence_cats import SentenceCategorizer, rule_category_matrix
+from kaocha.knowledge import rules as rules_version
+from kaocha.normalize import normalize
+
+
+def test_rule_features_use_the_whole_report_for_a_sentence_doc():
+    nlp = spacy.blank("zh")
+    features = RuleFeatures(nlp, "rule_features", rules_version("v2"))
+    report = "北京市委书记尹力率团考察。尹力表示感谢。"
+    alone = features(nlp.make_doc("尹力表示感谢。"))
+    with_context = nlp.make_doc("尹力表示感谢。")
+    with_context.user_data[REPORT_CONTEXT] = {"text": report, "offset": report.index("尹力表示")}
+    tagged = features(with_context)
+    assert [t.tag_ for t in tagged][:2] == ["B-OFFICIAL", "I-OFFICIAL"]
+    assert [t.tag_ for t in alone][:2] == ["O", "O"]  # a bare name needs the report to be recognised
+    whole = features(nlp.make_doc(report))
+    assert [t.tag_ for t in whole][13:15] == ["B-OFFICIAL", "I-OFFICIAL"]
+
+
+def test_rules_version_comes_from_the_config():
+    nlp = spacy.blank("zh")
+    pipe = nlp.add_pipe("kaocha_rule_features", config={"rules": {"@misc": "kaocha.rules.v1"}})
+    assert pipe.rules is rules_version("v1")
+    assert nlp.add_pipe("kaocha_rule_features", name="default").rules is rules_version("v2")
+    with pytest.raises(ValueError, match="unknown rule knowledge version"):
+        rules_version("v0")
+
+
+SENTENCES = ["双方签署科技创新合作协议。", "参观了某某产业园。", "共同推进生态环境保护。", "座谈会上,双方交流了改革经验。",
+             "推动文化旅游融合发展。", "加强产业协作和科技合作。", "一行还考察了某某纪念馆。", "深化生态保护合作。"]
+TARGETS = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]])
+
+
+def fitted_categorizer() -> SentenceCategorizer:
+    categorizer = SentenceCategorizer(spacy.blank("zh"), "cats", rules_version("v2"), 0.5, 4.0, 3, 2.0)
+    y = np.zeros((len(SENTENCES), 9), dtype=int)
+    y[:, [0, 1, 5]] = TARGETS  # SCI_TECH, INDUSTRY, ECOLOGY
+    categorizer.fit(SENTENCES, y)
+    return categorizer
+
+
+def test_categorizer_scores_equal_scikit_learns_pipeline():
+    """The hand-written TF-IDF + logistic function reproduces scikit-learn's own transform and predict_proba."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    categorizer = fitted_categorizer()
+    tfidf = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1).fit(SENTENCES)
+    votes = rule_category_matrix(rules_version("v2"), SENTENCES) * 2.0
+    features = sparse.hstack([tfidf.transform(SENTENCES), sparse.csr_matrix(votes)]).tocsr()
+    expected = np.column_stack([LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
+                                .fit(features, TARGETS[:, j]).predict_proba(features)[:, 1] for j in range(3)])
+    got = categorizer.predict_texts(SENTENCES)
+    assert np.allclose(got[:, [0, 1, 5]], expected, atol=1e-6)
+    assert np.all(got[:, [2, 3, 4, 6, 7, 8]] == 0)  # labels never seen in training score 0
+
+
+def test_categorizer_saves_data_only_and_reloads_identically(tmp_path):
+    categorizer = fitted_categorizer()
+    categorizer.to_disk(tmp_path / "cats")
+    saved = sorted(p.name for p in (tmp_path / "cats").iterdir())
+    assert saved == ["coef.npy", "idf.npy", "intercept.npy", "model.json"]
+    for path in (tmp_path / "cats").glob("*.npy"):
+        np.load(path, allow_pickle=False)  # plain arrays: loading runs no code
+    fresh = SentenceCategorizer(spacy.blank("zh"), "cats", rules_version("v2"), 0.5, 4.0, 3, 2.0)
+    assert np.array_equal(fresh.from_disk(tmp_path / "cats").predict_texts(SENTENCES), categorizer.predict_texts(SENTENCES))
+    again = SentenceCategorizer(spacy.blank("zh"), "cats", rules_version("v2"), 0.5, 4.0, 3, 2.0)
+    assert np.array_equal(again.from_bytes(categorizer.to_bytes()).predict_texts(SENTENCES), categorizer.predict_texts(SENTENCES))
+
+
+def test_a_saved_model_holds_no_pickle(small_model):
+    suspicious = [p for p in Path(small_model).rglob("*") if p.is_file() and (p.suffix in (".pkl", ".pickle")
+                  or p.read_bytes()[:2] in (b"\x80\x04", b"\x80\x05"))]
+    assert suspicious == []
+
+
+def test_spacy_load_and_extract_give_the_same_entities_and_sentence_categories(small_model, seeds_dir):
+    raw = sorted(seeds_dir.glob("*.txt"))[0].read_text(encoding="utf-8")
+    nlp = spacy.load(small_model)
+    doc = nlp(normalize(raw))
+    report = kaocha.extract(raw, nlp)
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(e.start, e.end, e.label) for e in report.entities]
+    assert [(s["start"], s["end"], s["cats"]) for s in doc._.sentence_cats] == [(s.start, s.end, s.cats) for s in report.sentences]
+    assert report.entities, "the small model should find entities in a seed report"
