@@ -40,7 +40,7 @@ def sha256_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Report:
+class ManifestEntry:
     """One manifest row, resolved against the repository root."""
 
     id: str
@@ -82,13 +82,13 @@ class Corpus:
     def __contains__(self, report_id: str) -> bool:
         return report_id in set(self.table["id"])
 
-    def __getitem__(self, report_id: str) -> Report:
+    def __getitem__(self, report_id: str) -> "ManifestEntry":
         rows = self.table[self.table["id"] == report_id]
         if rows.empty:
             raise KeyError(f"report {report_id!r} is not in {self.manifest}")
         row = rows.iloc[0].to_dict()
         meta = {k: v for k, v in row.items() if k not in ("id", "path", "sha256")}
-        return Report(row["id"], self.root / row["path"], row["sha256"], meta)
+        return ManifestEntry(row["id"], self.root / row["path"], row["sha256"], meta)
 
     def texts(self) -> dict[str, str]:
         """Normalized text of every report, by id."""
