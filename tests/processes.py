@@ -100,3 +100,15 @@ def race(target: str, args_first: list[str], args_second: list[str], cwd: Path, 
     out_first = first.communicate(timeout=120)
     out_second = second.communicate(timeout=120)
     return (first.returncode, *out_first), (second.returncode, *out_second)
+
+
+HOLD_LOCK = ("import pathlib, sys, time\nfrom kaocha.files import exclusive_lock\n"
+             "with exclusive_lock(sys.argv[1]):\n    pathlib.Path(sys.argv[2]).touch()\n    time.sleep(float(sys.argv[3]))\n")
+
+
+def hold_lock(path: Path, seconds: float, tmp: Path) -> subprocess.Popen:
+    """Another process holding the lock of ``path`` for ``seconds`` (returns once it holds it)."""
+    held = tmp / "held"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path), str(held), str(seconds)], env=child_env())
+    wait_for(held, holder)
+    return holder

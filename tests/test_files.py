@@ -3,8 +3,6 @@
 import os
 import signal
 import stat
-import subprocess
-import sys
 import time
 
 import pytest
@@ -17,7 +15,7 @@ from kaocha.files import (
     write_text_atomically,
 )
 
-from processes import child_env, start_paused, wait_for
+from processes import hold_lock, start_paused, wait_for
 
 
 def mode(path):
@@ -87,17 +85,6 @@ def test_sigterm_before_the_rename_removes_the_temporary_file(tmp_path):
     assert child.returncode == 128 + signal.SIGTERM
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "ready"]
     assert target.read_text() == "old\n"
-
-
-HOLD_LOCK = ("import pathlib, sys, time\nfrom kaocha.files import exclusive_lock\n"
-             "with exclusive_lock(sys.argv[1]):\n    pathlib.Path(sys.argv[2]).touch()\n    time.sleep(float(sys.argv[3]))\n")
-
-
-def hold_lock(path, seconds, tmp_path):
-    held = tmp_path / "held"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path), str(held), str(seconds)], env=child_env())
-    wait_for(held, holder)
-    return holder
 
 
 def test_second_writer_waits_for_the_first(tmp_path):
