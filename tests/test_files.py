@@ -71,18 +71,19 @@ def test_error_while_writing_leaves_old_file_and_no_temporary(tmp_path):
     assert path.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
-def test_sigterm_before_the_rename_removes_the_temporary_file(tmp_path):
-    """SIGTERM at a controlled point (the child pauses in place of the final
-    rename): the old file is whole, no `.out.jsonl.*.tmp` is left, exit 143."""
+@pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, -signal.SIGINT)])
+def test_sigterm_before_the_rename_removes_the_temporary_file(tmp_path, signum, status):
+    """SIGTERM (or Ctrl-C) at a controlled point (the child pauses in place of
+    the final rename): the old file is whole, no `.out.jsonl.*.tmp` is left."""
     target = tmp_path / "out.jsonl"
     target.write_text("old\n")
     ready = tmp_path / "ready"
     code = "from kaocha.files import write_text_atomically; write_text_atomically('new\\n', sys.argv[1])"
     child = start_paused("os.replace", 1, "before", ready, None, 30, code, [str(target)], tmp_path)
     wait_for(ready, child)
-    child.send_signal(signal.SIGTERM)
+    child.send_signal(signum)
     child.communicate(timeout=30)
-    assert child.returncode == 128 + signal.SIGTERM
+    assert child.returncode == status
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "ready"]
     assert target.read_text() == "old\n"
 

@@ -62,6 +62,13 @@ def test_real_training_with_replace_swaps_in_a_loadable_pair(tmp_path):
         assert result.returncode == 0, result.stderr
 
 
+def test_model_directory_holds_only_what_spacy_writes(small_model):
+    """docs/guarantees.md lists what a model directory may contain; the session's trained model has exactly that."""
+    assert sorted(p.name for p in small_model.iterdir()) == [
+        "config.cfg", "kaocha_sentence_cats", "meta.json", "ner", "tok2vec", "tokenizer", "vocab"]
+    assert sorted(p.name for p in small_model.parent.iterdir()) == ["model-best", "model-last"]
+
+
 def test_config_typo_is_reported(tmp_path):
     bad = tmp_path / "bad.cfg"
     bad.write_text((ROOT / "configs" / "ner.cfg").read_text().replace("[components.ner]\nfactory = \"ner\"", "[components.ner]\nfactory = \"nerr\""))
@@ -152,10 +159,14 @@ def test_empty_gold_is_refused_before_any_output_directory_exists(tmp_path, cont
     gold = tmp_path / "gold.jsonl"
     gold.write_bytes(content)
     output = tmp_path / "new" / "models"
-    result = subprocess.run([sys.executable, "-m", "training.train", "configs/ner.cfg", "--gold", str(gold),
-                             "--output", str(output)], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 1
-    assert f"{gold}: no annotated reports" in result.stderr and "Traceback" not in result.stderr
+    from typer.testing import CliRunner
+
+    from training.train import app
+
+    result = CliRunner().invoke(app, ["configs/ner.cfg", "--gold", str(gold), "--output", str(output)])
+    assert result.exit_code == 1
+    assert f"{gold}: no annotated reports" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
     assert not (tmp_path / "new").exists()
 
 
