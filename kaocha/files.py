@@ -32,8 +32,16 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-# How long a writer waits for another one holding the lock (seconds).
-LOCK_TIMEOUT = float(os.environ.get("KAOCHA_LOCK_TIMEOUT", "120"))
+
+def _lock_timeout_setting(default: float = 120.0) -> float:
+    try:
+        return max(0.0, float(os.environ.get("KAOCHA_LOCK_TIMEOUT", default)))
+    except ValueError:
+        return default
+
+
+# How long a writer waits for another one holding the lock (seconds; $KAOCHA_LOCK_TIMEOUT).
+LOCK_TIMEOUT = _lock_timeout_setting()
 LOCK_POLL = 0.05
 
 
@@ -57,10 +65,11 @@ def _raise_terminated(signum, frame) -> None:
 def cleanup_on_sigterm() -> Iterator[None]:
     """Within the block, SIGTERM raises :class:`Terminated` so that cleanup runs.
 
-    Only the main thread can install signal handlers; elsewhere (and when a
-    handler of ours is already installed) this does nothing. The previous
-    handler is restored on leaving the block."""
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is _raise_terminated:
+    Only the main thread can install signal handlers; elsewhere, and when
+    SIGTERM already has a handler other than the default (ours, one of the
+    caller's, or "ignore"), this does nothing. The previous handler is
+    restored on leaving the block."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -73,8 +82,9 @@ def cleanup_on_sigterm() -> Iterator[None]:
 @contextlib.contextmanager
 def termination_deferred() -> Iterator[None]:
     """Hold back SIGTERM for the block (a few renames that belong together);
-    a SIGTERM that arrived meanwhile raises :class:`Terminated` at its end."""
-    if threading.current_thread() is not threading.main_thread():
+    a SIGTERM that arrived meanwhile is handled at its end: by the handler
+    that was in place, or (default handler) by raising :class:`Terminated`."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
         yield
         return
     received: list[int] = []
@@ -84,7 +94,10 @@ def termination_deferred() -> Iterator[None]:
     finally:
         signal.signal(signal.SIGTERM, previous)
     if received:
-        raise Terminated()
+        if callable(previous):
+            previous(signal.SIGTERM, None)
+        else:
+            raise Terminated()
 
 
 def current_umask() -> int:

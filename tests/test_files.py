@@ -144,3 +144,24 @@ def test_replace_directory_without_the_swap_call_falls_back_to_two_renames(tmp_p
     replace_directory(tmp_path / "stage" / "model-best", tmp_path / "model-best", tmp_path / "trash" / "model-best")
     assert {p.read_text() for p in (tmp_path / "model-best").iterdir()} == {"new"}
     assert {p.read_text() for p in (tmp_path / "trash" / "model-best").iterdir()} == {"old"}
+
+
+def test_a_callers_own_sigterm_handler_is_left_alone(tmp_path, monkeypatch):
+    import kaocha.files
+
+    seen = []
+
+    def handler(signum, frame):
+        pass
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        real_replace = os.replace
+        monkeypatch.setattr(kaocha.files.os, "replace", lambda a, b: (seen.append(signal.getsignal(signal.SIGTERM)), real_replace(a, b)))
+        write_text_atomically("x", tmp_path / "a.txt")
+        assert seen == [handler] and signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    seen.clear()
+    write_text_atomically("y", tmp_path / "b.txt")  # with the default handler: ours while writing, then the default again
+    assert seen[0] is kaocha.files._raise_terminated and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
