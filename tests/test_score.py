@@ -247,3 +247,90 @@ def test_help_shows_where_the_model_is_looked_for():
     result = CliRunner().invoke(app, ["score", "--help"], env={"COLUMNS": "200"})
     line = " ".join(result.stdout.split())
     assert "zh_kaocha" in line and "$KAOCHA_MODEL" in line and "models/model-best" in line
+
+
+# -- interrupted runs: a real `kaocha score` process, stopped by a signal ------------
+
+def many_reports(folder: Path, seeds_dir: Path, count: int) -> list[Path]:
+    """``count`` short reports (parts of the seed reports, each made unique)."""
+    folder.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    paths = []
+    for n in range(count):
+        path = folder / f"r{n:03d}.txt"
+        path.write_text(seeds[n % len(seeds)][:900] + f"\n第{n}号报告。\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def start_score(folder, model, out, *extra):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "kaocha.cli", "score", str(folder), "--model", str(model),
+                             "--out", str(out), "--batch-size", "1", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=out.parent)
+
+
+def wait_for_lines(out: Path, lines: int, process, timeout: float = 180) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if out.exists() and out.read_bytes().count(b"\n") >= lines:
+            return
+        assert process.poll() is None, process.communicate()[1][-2000:]
+        time.sleep(0.02)
+    raise AssertionError(f"{out} did not reach {lines} lines in {timeout} s")
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+def test_killed_run_keeps_finished_records_and_resume_completes_it(small_model, seeds_dir, tmp_path):
+    import signal
+    import time
+
+    files = many_reports(tmp_path / "many", seeds_dir, 150)
+    out = tmp_path / "out.jsonl"
+
+    # SIGTERM: the run stops cleanly, says how to go on, and keeps what it finished
+    process = start_score(tmp_path / "many", small_model, out)
+    wait_for_lines(out, 3, process)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr[-2000:]
+    assert "--resume" in stderr and "Traceback" not in stderr
+    kept = out.read_bytes()
+    first = records_of(kept.decode("utf-8"))
+    assert 3 <= len(first) < len(files) and kept.endswith(b"\n")
+
+    # SIGKILL (no chance to clean up), with worker processes: whole lines only, no orphans left
+    process = start_score(tmp_path / "many", small_model, out, "--resume", "--n-process", "2")
+    wait_for_lines(out, len(first) + 3, process)
+    process.kill()
+    process.communicate(timeout=60)
+    time.sleep(1)
+    assert not processes_mentioning(str(out)), "worker processes outlived their killed parent"
+    second = out.read_bytes()
+    assert second.startswith(kept)
+    records = [json.loads(line) for line in second.decode("utf-8").splitlines()]
+    assert len(first) + 3 <= len(records) < len(files)
+
+    # --resume finishes the job: every report exactly once, earlier records untouched
+    process = start_score(tmp_path / "many", small_model, out, "--resume")
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr[-2000:]
+    final = out.read_bytes()
+    assert final.startswith(second)
+    ids = [r["id"] for r in records_of(final.decode("utf-8"))]
+    assert sorted(ids) == [p.stem for p in files] and len(set(ids)) == len(ids)
+    assert f"({len(records)} already there)" in stderr
