@@ -1,37 +1,66 @@
 """`kaocha score`: run the trained pipeline over report files and write records.
 
 Each file is read (encoding detected, `kaocha.reading`), normalized (spec §1)
-and scored with ``nlp.pipe``; a file that cannot be read is reported on
-stderr with its path and skipped, and the exit code is then 1. Output goes to
-``--out`` atomically (a temporary file renamed into place) or to stdout.
+and scored (`kaocha.batch`; long reports in pieces). A file that cannot be
+read or scored is one error line on stderr naming it, the others go on, and
+the exit code is then 1.
+
+JSONL written to ``--out`` grows record by record as reports are scored
+(`kaocha.record_file`): an interrupted run leaves every finished record, and
+``--resume`` adds only the reports not yet in it (same id and same sha256 of
+the raw file). An existing JSONL output is never replaced without
+``--replace``. The other formats are made when all reports are scored and
+written atomically (a temporary file renamed into place), not at all if no
+report was scored.
 """
 
 from __future__ import annotations
 
-import html
-import json
+import contextlib
+import fnmatch
+import signal
 import sys
 from pathlib import Path
 
 import typer
 
-from kaocha.api import ModelNotFound, Report, decision_threshold, load, report_from_doc, to_dataframes
+from kaocha.api import Report, to_dataframes
+from kaocha.batch import FileInput, directory_index, score_inputs
+from kaocha.corpus import sha256_bytes
 from kaocha.files import write_text_atomically
-from kaocha.normalize import normalize
+from kaocha.model_dir import ENV_VAR, PACKAGE_NAME, ModelError, find_model, load_model
+from kaocha.outputs import csv_text, jsonl_line, text_table
+from kaocha.progress import Progress
+from kaocha.record_file import RecordFileError, RecordWriter, keep_only, read_existing
+from kaocha.report_page import render_page
 from kaocha.options import encoding_option
-from kaocha.reading import ReportReadError, read_report
 
 FORMATS = ("jsonl", "csv", "table", "html")
 TABLES = ("entities", "officials", "venues", "areas")
-COLORS = {"OFFICIAL": "#f4b183", "POST": "#9dc3e6", "VENUE": "#a9d18e"}
+DEFAULT_TABLE = {"csv": "entities", "table": "officials"}
+MODEL_DEFAULT = f"installed {PACKAGE_NAME}, else ${ENV_VAR}, else models/model-best here or in the kaocha checkout"
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def matches(name: str, pattern: str) -> bool:
+    """File name matching, case-insensitive (``*.txt`` finds ``R1.TXT``)."""
+    return fnmatch.fnmatch(name.lower(), pattern.lower())
 
 
 def report_files(paths: list[Path], pattern: str) -> tuple[list[Path], list[str]]:
-    """Files named on the command line, and the matching files of directories."""
+    """Files named on the command line, and the files of directories whose
+    names match ``pattern`` (any letter case; ``**/`` for subdirectories)."""
     files, problems = [], []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob(pattern) if p.is_file())
+            recursive = pattern.startswith("**/")
+            name_pattern = pattern[3:] if recursive else pattern
+            candidates = path.rglob("*") if recursive else path.iterdir()
+            found = sorted(p for p in candidates if p.is_file() and matches(p.name, name_pattern))
             if not found:
                 problems.append(f"{path}: no files matching {pattern!r}")
             files.extend(found)
@@ -42,121 +71,177 @@ def report_files(paths: list[Path], pattern: str) -> tuple[list[Path], list[str]
     return files, problems
 
 
-def read_texts(files: list[Path], encoding: str | None) -> tuple[list[tuple[Path, str]], list[str]]:
-    texts, problems = [], []
-    for path in files:
-        try:
-            text = normalize(read_report(path, encoding))
-        except ReportReadError as err:
-            problems.append(str(err))
-            continue
-        except OSError as err:
-            problems.append(f"{path}: cannot read: {err.strerror or err}")
-            continue
-        if not text.strip():
-            problems.append(f"{path}: no text left after normalization")
-            continue
-        texts.append((path, text))
-    return texts, problems
+def check_out(out: Path | None, paths: list[Path], files: list[Path]) -> None:
+    """Refuse an output that is a directory or one of the inputs."""
+    if out is None:
+        return
+    if out.is_dir():
+        fail(f"--out {out} is a directory; name a file in it (e.g. {out / 'reports.jsonl'})")
+    target = out.resolve()
+    if any(target == p.resolve() for p in [*files, *paths]):
+        fail(f"--out {out} is one of the input files; writing there would destroy it")
 
 
-def render_jsonl(reports: list[Report]) -> str:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
-
-
-def render_csv(reports: list[Report], table: str) -> str:
+def render(reports: list[Report], output_format: str, table: str) -> str:
+    if output_format == "jsonl":
+        return "".join(jsonl_line(r.to_dict()) for r in reports)
+    if output_format == "html":
+        return render_page([r.to_dict() for r in reports])
     frame = to_dataframes(reports)[table]
     frame.insert(1, "path", frame["report"].map({r.id: r.source for r in reports}))
-    return frame.to_csv(index=False)
+    return csv_text(frame) if output_format == "csv" else text_table(frame)
 
 
-def render_table(reports: list[Report]) -> str:
-    lines = []
-    for r in reports:
-        lines.append(f"== {r.id} ({r.source})")
-        lines.append("officials:")
-        for o in r.officials:
-            posts = "; ".join(p.text + (f" [{p.jurisdiction}]" if p.jurisdiction else "") for p in o.posts)
-            lines.append(f"  {o.name}" + (f" — {posts}" if posts else ""))
-        if not r.officials:
-            lines.append("  (none)")
-        lines.append("venues: " + ("、".join(v.name for v in r.venues) or "(none)"))
-        lines.append("areas: " + (", ".join(f"{a.label} {a.score:.2f} (S{', S'.join(map(str, a.sentences))})"
-                                            for a in r.areas) or "(none)"))
-        lines.append("")
-    return "\n".join(lines)
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, like Ctrl-C's KeyboardInterrupt."""
 
 
-def render_html(reports: list[Report], threshold: float) -> str:
-    """One self-contained page: displaCy entity marks and each sentence's areas."""
-    from spacy import displacy
+@contextlib.contextmanager
+def interrupts_raise():
+    """SIGTERM ends the run like Ctrl-C, so files are closed and temporary
+    files removed instead of the process vanishing mid-write."""
+    def stop(signum, frame):
+        raise Terminated
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
-    parts = []
-    for r in reports:
-        marked = displacy.render(
-            {"text": r.text, "ents": [{"start": e.start, "end": e.end, "label": e.label} for e in r.entities],
-             "title": None},
-            style="ent", manual=True, page=False, jupyter=False, options={"colors": COLORS})
-        rows = "".join(
-            f"<tr><td>S{s.id}</td><td>{html.escape(s.text)}</td><td>"
-            + html.escape(", ".join(f"{k} {v:.2f}" for k, v in sorted(s.cats.items(), key=lambda kv: -kv[1]) if v >= threshold))
-            + "</td></tr>" for s in r.sentences)
-        parts.append(f'<section class="report" id="{html.escape(str(r.id))}"><h2>{html.escape(str(r.id))}</h2>'
-                     f'<p class="source">{html.escape(str(r.source))}</p>{marked}'
-                     f'<table class="sentences"><tr><th>sentence</th><th>text</th><th>areas</th></tr>{rows}</table></section>')
-    style = ("body{font-family:'WenQuanYi Zen Hei',sans-serif;margin:2em;max-width:60em}"
-             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .4em;vertical-align:top}")
-    return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>kaocha: {len(reports)} report(s)</title>'
-            f"<style>{style}</style></head><body><h1>kaocha: {len(reports)} report(s)</h1>{''.join(parts)}</body></html>\n")
+
+def plan_resume(out: Path, files: list[Path]) -> tuple[list[Path], int]:
+    """The files still to score, and how many already are in ``out``; drops
+    records that are cut off or belong to an input file that has changed."""
+    try:
+        existing = read_existing(out)
+    except RecordFileError as err:
+        fail(str(err))
+    keys = {}
+    for path in files:
+        try:
+            keys[path] = (path.stem, sha256_bytes(path.read_bytes()))
+        except OSError:
+            keys[path] = (path.stem, None)  # reported when scored
+    current = set(keys.values())
+    input_ids = {key[0] for key in current}
+    kept = [(line, key) for line, key in zip(existing.lines, existing.keys)
+            if key[0] not in input_ids or key in current]
+    dropped = len(existing.lines) - len(kept)
+    if dropped or existing.cut_tail:
+        if dropped:
+            typer.echo(f"resume: {dropped} record(s) in {out} are of files that changed since; scoring them again", err=True)
+        if existing.cut_tail:
+            typer.echo(f"resume: the last line of {out} was cut off (interrupted write); scoring that report again", err=True)
+        keep_only(out, [line for line, _ in kept])
+    done = {key for _, key in kept}
+    todo = [path for path in files if keys[path] not in done]
+    return todo, len(files) - len(todo)
 
 
 def score(
     paths: list[Path] = typer.Argument(..., help="Report files or directories of report files."),
-    model: Path = typer.Option(None, "--model", help="Trained model directory [default: $KAOCHA_MODEL or models/model-best]."),
+    model: Path = typer.Option(None, "--model", show_default=MODEL_DEFAULT,
+                               help="Trained model directory (or installed pipeline package name)."),
     output_format: str = typer.Option("jsonl", "--format", help="jsonl, csv, table or html."),
-    table: str = typer.Option("entities", "--table", help="For csv: entities, officials, venues or areas."),
-    out: Path = typer.Option(None, "--out", help="Write here (atomically) instead of stdout."),
-    n_process: int = typer.Option(1, "--n-process", help="Processes for nlp.pipe."),
-    batch_size: int = typer.Option(32, "--batch-size", help="Reports per nlp.pipe batch."),
-    pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a directory are reports."),
+    table: str = typer.Option(None, "--table", show_default="entities for csv, officials for table",
+                              help="Which table, for --format csv or table: entities, officials, venues or areas."),
+    out: Path = typer.Option(None, "--out", help="Write here instead of stdout (JSONL record by record, others atomically)."),
+    resume: bool = typer.Option(False, "--resume", help="JSONL --out: score only the reports not yet in it."),
+    replace: bool = typer.Option(False, "--replace", help="JSONL --out: start an existing output over."),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes (2 on 2 cores halves the time of a large folder)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Reports per batch of the pipeline."),
+    pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a directory are reports (any letter case)."),
     encoding: str = encoding_option(),
 ) -> None:
     """Score report files: officials with posts, venues, areas, sentences."""
     if output_format not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if table is not None and output_format not in DEFAULT_TABLE:
+        fail(f"--table applies to --format csv or table, not {output_format}")
+    table = table or DEFAULT_TABLE.get(output_format, "entities")
     if table not in TABLES:
-        raise typer.BadParameter(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
-    try:
-        nlp = load(model)
-    except ModelNotFound as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(2)
+        fail(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
+    if (resume or replace) and (output_format != "jsonl" or out is None):
+        fail("--resume and --replace apply to JSONL written to --out")
+    if resume and replace:
+        fail("--resume and --replace exclude each other")
+
     files, problems = report_files(paths, pattern)
-    texts, read_problems = read_texts(files, encoding)
-    problems += read_problems
-    threshold = decision_threshold(nlp)
-    reports = []
-    docs = nlp.pipe((text for _, text in texts), batch_size=batch_size, n_process=n_process)
-    show_progress = sys.stderr.isatty() and len(texts) > 5
-    with typer.progressbar(docs, length=len(texts), label="scoring", file=sys.stderr,
-                           hidden=not show_progress) as progress:
-        for (path, _), doc in zip(texts, progress):
-            reports.append(report_from_doc(doc, threshold, path.stem, str(path)))
-    if output_format == "jsonl":
-        content = render_jsonl(reports)
-    elif output_format == "csv":
-        content = render_csv(reports, table)
-    elif output_format == "table":
-        content = render_table(reports)
-    else:
-        content = render_html(reports, threshold)
-    if out is not None and reports:
-        write_text_atomically(content, out)
-        typer.echo(f"wrote {len(reports)} report(s) to {out}", err=True)
-    else:
-        sys.stdout.write(content)
+    check_out(out, paths, files)
+    streaming = output_format == "jsonl" and out is not None
+    already = 0
+    if streaming and out.exists() and out.stat().st_size > 0:
+        if resume:
+            files, already = plan_resume(out, files)
+        elif not replace:
+            lines = out.read_bytes().count(b"\n")
+            fail(f"{out} already exists ({lines} line(s)): add --resume to score only the reports missing "
+                 f"from it, or --replace to start it over")
+
+    for directory in sorted({p.parent for p in files}):
+        if directory_index(directory)[1]:
+            typer.echo(f"warning: {directory_index(directory)[1]}", err=True)
+    stems: dict[str, list[Path]] = {}
+    for path in files:
+        stems.setdefault(path.stem, []).append(path)
+    for stem, same in stems.items():
+        if len(same) > 1:
+            typer.echo(f"warning: {len(same)} files share the report id {stem!r} ({', '.join(map(str, same))}); "
+                       "tell them apart by `source`", err=True)
+
+    try:
+        where = find_model(model)
+        nlp = load_model(where)
+    except ModelError as err:
+        fail(str(err))
+    typer.echo(f"model: {where}", err=True)
+
+    writer = RecordWriter(out, fresh=not resume) if streaming else None
+    reports: list[Report] = []
+    sizes = {path: max(path.stat().st_size, 1) if path.exists() else 1 for path in files}
+    progress = Progress(len(files), sum(sizes.values()), enabled=sys.stderr.isatty() and len(files) > 5)
+    scored = 0
+    try:
+        with interrupts_raise(), contextlib.closing(score_inputs(
+                nlp, [FileInput(p, encoding) for p in files], batch_size=batch_size, n_process=n_process)) as outcomes:
+            for outcome in outcomes:
+                if outcome.report is None:
+                    problems.append(outcome.message)
+                elif writer is not None:
+                    writer.write(outcome.report.to_dict())
+                elif output_format == "jsonl":  # stdout, line by line
+                    sys.stdout.write(jsonl_line(outcome.report.to_dict()))
+                    sys.stdout.flush()
+                else:
+                    reports.append(outcome.report)
+                scored += outcome.report is not None
+                progress.advance(sizes[outcome.input.path])
+        progress.finish()
+    except KeyboardInterrupt as err:
+        progress.finish()
+        if writer is not None:
+            writer.close()
+            typer.echo(f"interrupted: {writer.written} record(s) written to {out} in this run; "
+                       "run the same command with --resume to finish", err=True)
+        else:
+            typer.echo("interrupted: nothing written", err=True)
+        raise typer.Exit(143 if isinstance(err, Terminated) else 130)
+    finally:
+        if writer is not None:
+            writer.close()
+
+    if writer is not None:
+        note = f" ({already} already there)" if resume else ""
+        typer.echo(f"wrote {writer.written} record(s) to {out}{note}", err=True)
+    elif reports and output_format != "jsonl":
+        content = render(reports, output_format, table)
+        if out is not None:
+            write_text_atomically(content, out)
+            typer.echo(f"wrote {len(reports)} report(s) to {out}", err=True)
+        else:
+            sys.stdout.write(content)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)
     if problems:
-        typer.echo(f"{len(problems)} file(s) failed, {len(reports)} scored", err=True)
+        typer.echo(f"{len(problems)} file(s) failed, {scored} scored", err=True)
         raise typer.Exit(1)
