@@ -23,9 +23,8 @@ import typer
 from kaocha.annotations.records import AnnotationError, load_interchange
 from kaocha.annotations.validate import load_gold
 from kaocha.files import write_text_atomically
-from evaluate.visit_scoring import (SYSTEMS, cross_validate_visits, error_rows, markdown_table, predict_reports,
-                                    summarize, with_visits)
-from kaocha.visit_predict import VisitModel
+from evaluate.visit_scoring import (SYSTEMS, cross_validate_visits, error_rows, fit_models, markdown_table,
+                                    predict_reports, summarize, with_visits)
 
 app = typer.Typer(add_completion=False)
 
@@ -47,8 +46,8 @@ def main(
             test_reports = with_visits(load_interchange(test))
             if not test_reports:
                 raise AnnotationError(f"{test}: no record carries a visit")
-            model = VisitModel(None, {"c": c, "fallback": "host"}).fit(reports)
-            predicted = {system: predict_reports(test_reports, system, model, meta) for system in SYSTEMS}
+            models = fit_models(reports, c)
+            predicted = {system: predict_reports(test_reports, system, models.get(system), meta) for system in SYSTEMS}
             summary = summarize({r.id: r.visit for r in test_reports}, predicted, [[r.id for r in test_reports]])
             mode = f"held out: side model fitted on {len(reports)} reports of {annotations}, scored on {len(test_reports)} of {test}"
             gold = {r.id: r.visit for r in test_reports}

@@ -1,12 +1,17 @@
 """Visit records (spec §5) predicted and scored against gold, in grouped CV or held out.
 
 Systems: ``learned`` (the side model of `kaocha.visit_predict.VisitModel`,
-refitted inside each fold on that fold's training reports only) and the rule
-baseline for sides (``rules``: post jurisdiction against visitor and host,
-undecided → ``host``, the majority side; ``rules-other``: undecided →
-``other``, the spec's default). Visitor, host and dates are the same rules in
-all three; leaders are the leading-verb candidates on the visiting side, so
-they follow each system's sides. Figures are `kaocha.metrics.visit_scores`.
+refitted inside each fold on that fold's training reports only),
+``learned-parties`` (the same with the learned visitor/host choice of
+`kaocha.visit_party_model`, also refitted per fold) and the rule baseline for
+sides (``rules``: post jurisdiction against visitor and host, undecided →
+``host``, the majority side; ``rules-other``: undecided → ``other``, the
+spec's default). Visitor and host come from the rules except in
+``learned-parties``; dates are the same everywhere; leaders are the
+leading-verb candidates on the visiting side, so they follow each system's
+sides. Figures are `kaocha.metrics.visit_scores`; ``visitor_division_f1``
+and ``host_division_f1`` compare the places as gazetteer divisions (written
+forms `黔西南州` and `贵州省黔西南州` agree), the others compare strings.
 
 The predictor reads the gold OFFICIAL/POST spans, so these figures measure
 the visit record alone, not entity recognition.
@@ -22,9 +27,9 @@ from kaocha.annotations.visit import Visit
 from kaocha.metrics import PRF, visit_scores
 from kaocha.visit_predict import VisitModel, predict_visit
 
-SYSTEMS = ("learned", "rules", "rules-other")
-FIGURES = ("visitor_f1", "host_f1", "dates_exact", "leaders_f1", "side_accuracy",
-           "visiting_f1", "host_side_f1", "other_f1")
+SYSTEMS = ("learned", "learned-parties", "rules", "rules-other")
+FIGURES = ("visitor_f1", "host_f1", "visitor_division_f1", "host_division_f1", "dates_exact", "leaders_f1",
+           "side_accuracy", "visiting_f1", "host_side_f1", "other_f1")
 
 
 def with_visits(reports: list[AnnotatedReport]) -> list[AnnotatedReport]:
@@ -34,9 +39,11 @@ def with_visits(reports: list[AnnotatedReport]) -> list[AnnotatedReport]:
 def predict_reports(reports: list[AnnotatedReport], system: str, model: VisitModel | None = None,
                     use_meta: bool = False) -> dict[str, Visit]:
     """Predicted visits of ``reports`` by one system (``model`` must be fitted for ``learned``)."""
-    if system == "learned":
+    if system in ("learned", "learned-parties"):
         if model is None or not model.fitted:
-            raise ValueError("the learned system needs a fitted VisitModel")
+            raise ValueError("the learned systems need a fitted VisitModel")
+        if (system == "learned-parties") != model.uses_party_model:
+            raise ValueError(f"system {system} needs a VisitModel {'with' if system == 'learned-parties' else 'without'} the party model")
         chosen = model
     elif system == "rules":
         chosen = VisitModel(None, {"fallback": "host"})
@@ -47,12 +54,36 @@ def predict_reports(reports: list[AnnotatedReport], system: str, model: VisitMod
     return {r.id: predict_visit(r.text, r.spans, r.meta if use_meta else None, chosen) for r in reports}
 
 
+def _as_divisions(names: list[str]) -> list[str]:
+    from kaocha.jurisdictions import normalize_jurisdiction
+
+    context = [j for j in (normalize_jurisdiction(n) for n in names) if j.code]
+    return [(j.code or "w:" + n) for n, j in ((n, normalize_jurisdiction(n, context)) for n in names)]
+
+
+def division_f1(gold: dict[str, Visit], predicted: dict[str, Visit], field: str) -> float:
+    tp = fp = fn = 0
+    for rid, g in gold.items():
+        p = predicted.get(rid) or Visit()
+        gs, ps = set(_as_divisions(getattr(g, field))), set(_as_divisions(getattr(p, field)))
+        tp, fp, fn = tp + len(gs & ps), fp + len(ps - gs), fn + len(gs - ps)
+    return PRF(tp, fp, fn).f1
+
+
 def flat_figures(gold: dict[str, Visit], predicted: dict[str, Visit]) -> dict[str, float]:
     scores = visit_scores(gold, predicted)
     sides: dict[str, PRF] = scores["sides"]
-    return {"visitor_f1": scores["visitor"].f1, "host_f1": scores["host"].f1, "dates_exact": scores["dates"],
+    return {"visitor_f1": scores["visitor"].f1, "host_f1": scores["host"].f1,
+            "visitor_division_f1": division_f1(gold, predicted, "visitor"),
+            "host_division_f1": division_f1(gold, predicted, "host"), "dates_exact": scores["dates"],
             "leaders_f1": scores["leaders"].f1, "side_accuracy": scores["side_accuracy"],
             "visiting_f1": sides["visiting"].f1, "host_side_f1": sides["host"].f1, "other_f1": sides["other"].f1}
+
+
+def fit_models(train: list[AnnotatedReport], c: float = 1.0) -> dict[str, VisitModel]:
+    """The fitted models of the learned systems."""
+    return {"learned": VisitModel(None, {"c": c, "fallback": "host"}).fit(train),
+            "learned-parties": VisitModel(None, {"c": c, "fallback": "host", "parties": "learned"}).fit(train)}
 
 
 def cross_validate_visits(reports: list[AnnotatedReport], k: int = 5, c: float = 1.0, use_meta: bool = False,
@@ -68,10 +99,10 @@ def cross_validate_visits(reports: list[AnnotatedReport], k: int = 5, c: float =
     for number, held_out in enumerate(folds, start=1):
         train = [r for r in reports if r.id not in held_out]
         test = [r for r in reports if r.id in held_out]
-        model = VisitModel(None, {"c": c, "fallback": "host"}).fit(train)
-        log(f"fold {number}/{len(folds)}: side model fitted on {len(train)} reports, testing on {len(test)}")
+        models = fit_models(train, c)
+        log(f"fold {number}/{len(folds)}: models fitted on {len(train)} reports, testing on {len(test)}")
         for system in SYSTEMS:
-            predicted[system].update(predict_reports(test, system, model, use_meta))
+            predicted[system].update(predict_reports(test, system, models.get(system), use_meta))
     gold = {r.id: r.visit for r in reports}
     return summarize(gold, predicted, folds)
 

@@ -68,24 +68,44 @@ class VisitAnalysis:
     leader_candidates: list[str] = field(default_factory=list)
 
 
-class VisitModel:
-    """The learned parts of the visit predictor: the side model (data only: JSON + .npy)."""
+DEFAULT_CONFIG = {"c": 1.0, "fallback": "host", "parties": "rules"}
 
-    def __init__(self, side: SideModel | None = None, config: dict | None = None):
+
+class VisitModel:
+    """The learned parts of the visit predictor (data only: JSON + .npy).
+
+    ``side``: the side model; ``party``: the learned visitor/host choice,
+    used when ``config["parties"]`` is ``"learned"`` (else the rules decide).
+    """
+
+    def __init__(self, side: SideModel | None = None, config: dict | None = None, party: SideModel | None = None):
         self.side = side
-        self.config = dict(config or {"c": 1.0, "fallback": "host"})
+        self.party = party
+        self.config = {**DEFAULT_CONFIG, **(config or {})}
 
     @property
     def fitted(self) -> bool:
         return self.side is not None and self.side.fitted
 
+    @property
+    def uses_party_model(self) -> bool:
+        return self.config.get("parties") == "learned" and self.party is not None and self.party.fitted
+
     def fit(self, reports: Iterable) -> "VisitModel":
         """Fit from annotated reports (``text``, ``spans``, ``visit``, ``meta``); reports without a visit are skipped."""
+        from kaocha.visit_party_model import PartyModel
+
+        reports = [r for r in reports if getattr(r, "visit", None) is not None]
+        party_rows, party_labels = [], []
+        if self.config.get("parties") == "learned":
+            for report in reports:
+                rows, labels = party_training_rows(report)
+                party_rows += rows
+                party_labels += labels
+            self.party = PartyModel(self.config.get("c", 1.0)).fit(party_rows, party_labels).model
         rows, labels = [], []
         for report in reports:
-            if getattr(report, "visit", None) is None:
-                continue
-            analysis = analyse(report.text, report.spans, getattr(report, "meta", None), None)
+            analysis = analyse(report.text, report.spans, None, self if self.uses_party_model else None)
             for name, side in report.visit.sides.items():
                 if name in analysis.sides_report.by_name:
                     rows.append(side_features(analysis.sides_report, name))
@@ -96,16 +116,20 @@ class VisitModel:
     def to_disk(self, path: str | Path) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "visit.json").write_text(json.dumps({"config": self.config, "fitted": self.fitted}), encoding="utf-8")
+        state = {"config": self.config, "fitted": self.fitted, "party": self.party is not None and self.party.fitted}
+        (path / "visit.json").write_text(json.dumps(state), encoding="utf-8")
         if self.fitted:
             self.side.to_disk(path, "side")
+        if state["party"]:
+            self.party.to_disk(path, "party")
 
     @classmethod
     def from_disk(cls, path: str | Path) -> "VisitModel":
         path = Path(path)
         state = json.loads((path / "visit.json").read_text(encoding="utf-8"))
         side = SideModel.from_disk(path, "side") if state.get("fitted") else None
-        return cls(side, state.get("config"))
+        party = SideModel.from_disk(path, "party") if state.get("party") else None
+        return cls(side, state.get("config"), party)
 
 
 def _home_is(text: str, home: dict[str, str], parties: Parties) -> str | None:
@@ -162,7 +186,14 @@ def analyse(text: str, entities, meta: dict | None = None, model: VisitModel | N
 
     leader_juris = [j for name in candidate_names for j in jurisdictions_of(name)[:1]]
     post_juris = [p.normalized for o in officials for p in o.posts if p.normalized is not None]
-    parties = find_parties(text, leader_juris, post_juris, meta_title(meta))
+    title = meta_title(meta)
+    parties = find_parties(text, leader_juris, post_juris, title)
+    if model is not None and model.uses_party_model:
+        cands, rows = _party_inputs(text, title, parties, officials, candidate_names, post_juris)
+        from kaocha.visit_party_model import PartyModel
+
+        visitor, host = PartyModel(side_model=model.party).choose(cands, rows)
+        parties = Parties(visitor, host, parties.home, {"visitor": "learned", "host": "learned"})
     refined = _refine_home(text, home, parties)
     if refined != home:
         officials = link_officials(text, spans, refined)
@@ -182,6 +213,76 @@ def analyse(text: str, entities, meta: dict | None = None, model: VisitModel | N
     start, end = visit_dates(text, meta)
     visit = Visit([p.written for p in parties.visitor], [p.written for p in parties.host], start, end, leaders, sides)
     return VisitAnalysis(visit, parties, officials, report, source, candidate_names)
+
+
+def _party_inputs(text: str, title: str | None, parties: Parties, officials: list[LinkedOfficial],
+                  leader_names: list[str], post_juris: list[Jurisdiction]):
+    """Candidates for visitor and host and their features (`kaocha.visit_party_model`)."""
+    from kaocha.jurisdictions import gazetteer
+    from kaocha.visit_party_model import candidate_features, candidates
+    from kaocha.visit_parties import _Reader
+
+    gaz = gazetteer()
+    reader = _Reader(text)
+    cands = candidates(reader, parties, post_juris)
+    home_is = _home_is(text, parties.home, parties)
+    seen: dict[str, tuple[set[str], bool]] = {}
+    for official in officials:
+        codes, accompanies = seen.get(official.name, (set(), False))
+        codes |= {p.normalized.code for p in official.posts if p.normalized is not None and p.normalized.code}
+        clause_end = re.search(r"[,。;\n]", text[official.end:])
+        accompanies = accompanies or "陪同" in text[official.end:official.end + (clause_end.start() if clause_end else 20)]
+        seen[official.name] = (codes, accompanies)
+    officials_in: dict[str, dict[str, int]] = {}
+    for key, candidate in cands.items():
+        division = candidate.party.division
+        if division is None:
+            continue
+        counts = {"officials": 0, "leaders": 0, "accompany": 0}
+        for name, (codes, accompanies) in seen.items():
+            if any(gaz.contains(division, gaz.by_code[c]) for c in codes):
+                counts["officials"] += 1
+                counts["leaders"] += name in leader_names
+                counts["accompany"] += accompanies
+        officials_in[key] = counts
+    ordered = list(cands.values())
+    rows = [candidate_features(c, cands, text, title, officials_in, home_is) for c in ordered]
+    return ordered, rows
+
+
+def party_training_rows(report) -> tuple[list[dict], list[str]]:
+    """Candidate features of an annotated report with labels from its gold visitor and host."""
+    spans = [s for s in entity_spans(report.spans) if s[2] in ("OFFICIAL", "POST")]
+    home = home_places(report.text)
+    officials = link_officials(report.text, spans, home)
+    leader_names = [name for name, _ in leader_candidates(report.text, spans)]
+    post_juris = [p.normalized for o in officials for p in o.posts if p.normalized is not None]
+    leader_juris = [p.normalized for o in officials if o.name in leader_names for p in o.posts[:1] if p.normalized is not None]
+    title = meta_title(getattr(report, "meta", None))
+    parties = find_parties(report.text, leader_juris, post_juris, title)
+    cands, rows = _party_inputs(report.text, title, parties, officials, leader_names, post_juris)
+    context = [c.party.jurisdiction for c in cands if c.party.jurisdiction.code]
+
+    def keys(names: list[str]) -> set[str]:
+        from kaocha.jurisdictions import normalize_jurisdiction
+
+        out = set()
+        for name in names:
+            j = normalize_jurisdiction(name, context)
+            out.add(j.code if j.code else "w:" + name)
+        return out
+
+    visitor, host = keys(report.visit.visitor), keys(report.visit.host)
+    labels = []
+    for candidate in cands:
+        written = "w:" + candidate.party.written
+        if candidate.key in visitor or written in visitor:
+            labels.append("visitor")
+        elif candidate.key in host or written in host:
+            labels.append("host")
+        else:
+            labels.append("none")
+    return rows, labels
 
 
 def predict_visit(text: str, entities, meta: dict | None = None, model: VisitModel | None = None) -> Visit:

@@ -71,3 +71,17 @@ def test_a_bad_fallback_is_refused():
 
     with pytest.raises(ValueError, match="fallback must be"):
         spacy.blank("zh").add_pipe("kaocha_visit", config={"fallback": "guest"})
+
+
+def test_learned_parties_survive_bytes_and_disk(tmp_path):
+    nlp = spacy.blank("zh")
+    pipe = nlp.add_pipe("kaocha_visit", config={"parties": "learned"})
+    nlp.initialize(lambda: examples(nlp, synthetic_reports(24)))
+    assert pipe.model.uses_party_model
+    report = fixture_report()
+    visit = pipe(report_doc(nlp, report))._.visit
+    assert visit["visitor"] == ["河北省"] and visit["host"] == ["天津市"]
+    restored = spacy.blank("zh").add_pipe("kaocha_visit", config={"parties": "learned"}).from_bytes(pipe.to_bytes())
+    assert restored.model.uses_party_model and restored(report_doc(nlp, report))._.visit == visit
+    pipe.to_disk(tmp_path / "visit")
+    assert {p.name for p in (tmp_path / "visit").iterdir()} >= {"party.json", "party_coef.npy", "side.json"}

@@ -67,11 +67,13 @@ def reports_from_examples(examples: Iterable[Example]) -> list[TrainingReport]:
 
 
 class VisitComponent:
-    def __init__(self, nlp: Language, name: str, c: float, fallback: str):
+    def __init__(self, nlp: Language, name: str, c: float, fallback: str, parties: str):
         if fallback not in ("visiting", "host", "other"):
             raise ValueError(f"[{name}] fallback must be visiting, host or other, got {fallback!r}")
+        if parties not in ("rules", "learned"):
+            raise ValueError(f"[{name}] parties must be rules or learned, got {parties!r}")
         self.name = name
-        self.model = VisitModel(None, {"c": c, "fallback": fallback})
+        self.model = VisitModel(None, {"c": c, "fallback": fallback, "parties": parties})
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
         reports = reports_from_examples(get_examples())
@@ -105,12 +107,14 @@ class VisitComponent:
     def to_bytes(self, *, exclude=tuple()) -> bytes:
         import srsly
 
-        arrays = {}
-        if self.model.fitted:
-            arrays = {name: {"shape": list(a.shape), "data": a.astype("<f8").tobytes()}
-                      for name, a in self.model.side.arrays().items()}
-        state = self.model.side.state() if self.model.fitted else None
-        return srsly.msgpack_dumps({"config": self.model.config, "side": state, "arrays": arrays})
+        def pack(model):
+            if model is None or not model.fitted:
+                return None
+            return {"state": model.state(), "arrays": {name: {"shape": list(a.shape), "data": a.astype("<f8").tobytes()}
+                                                         for name, a in model.arrays().items()}}
+
+        return srsly.msgpack_dumps({"config": self.model.config, "side": pack(self.model.side),
+                                    "party": pack(self.model.party)})
 
     def from_bytes(self, data: bytes, *, exclude=tuple()) -> "VisitComponent":
         import numpy as np
@@ -118,16 +122,19 @@ class VisitComponent:
 
         from kaocha.visit_sides import SideModel
 
-        loaded = srsly.msgpack_loads(data)
-        side = None
-        if loaded["side"] is not None:
+        def unpack(packed):
+            if packed is None:
+                return None
             arrays = {name: np.frombuffer(a["data"], dtype="<f8").reshape(a["shape"]).copy()
-                      for name, a in loaded["arrays"].items()}
-            side = SideModel.from_state(loaded["side"], arrays)
-        self.model = VisitModel(side, loaded["config"])
+                      for name, a in packed["arrays"].items()}
+            return SideModel.from_state(packed["state"], arrays)
+
+        loaded = srsly.msgpack_loads(data)
+        self.model = VisitModel(unpack(loaded["side"]), loaded["config"], unpack(loaded.get("party")))
         return self
 
 
-@Language.factory("kaocha_visit", assigns=["doc._.visit"], default_config={"c": 1.0, "fallback": "host"})
-def make_visit(nlp: Language, name: str, c: float, fallback: str) -> VisitComponent:
-    return VisitComponent(nlp, name, c, fallback)
+@Language.factory("kaocha_visit", assigns=["doc._.visit"],
+                  default_config={"c": 1.0, "fallback": "host", "parties": "rules"})
+def make_visit(nlp: Language, name: str, c: float, fallback: str, parties: str) -> VisitComponent:
+    return VisitComponent(nlp, name, c, fallback, parties)
