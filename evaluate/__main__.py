@@ -96,10 +96,13 @@ def main(
     print("\nspeed (characters per second): " + ", ".join(f"{'regex baseline' if n == 'baseline' else n} {v:,.0f}" for n, v in speed.items()))
     if auc:
         print("model ROC-AUC per category: " + ", ".join(f"{k} {v:.3f}" for k, v in auc.items()))
-    write_outputs(out, table, figures, {"mode": mode, "intervals": intervals, "fold_spread": spread,
-                                         "roc_auc": auc, "chars_per_second": speed, "folds": fold_ids},
-                  error_rows(reports, predictions))
-    print(f"\nwrote {out}/comparison.csv, figures.json, errors.csv, per_label_f1.png")
+    written = write_outputs(out, table, figures, {"mode": mode, "intervals": intervals, "fold_spread": spread,
+                                                   "roc_auc": auc, "chars_per_second": speed, "folds": fold_ids},
+                            error_rows(reports, predictions))
+    print(f"\nwrote {out}/{', '.join(written)}")
+    if "per_label_f1.png" not in written:
+        print(f"no chart ({out}/per_label_f1.png): matplotlib is not installed; "
+              "pip install -e '.[eval]' to get it", file=sys.stderr)
 
 
 if __name__ == "__main__":

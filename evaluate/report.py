@@ -101,9 +101,24 @@ def chart(figures: dict[str, dict], path: Path) -> None:
     plt.close(fig)
 
 
-def write_outputs(out: Path, table: pd.DataFrame, figures: dict, extra: dict, errors: pd.DataFrame) -> None:
+def plotting_available() -> bool:
+    """Whether matplotlib (the `eval` extra) can be imported."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def write_outputs(out: Path, table: pd.DataFrame, figures: dict, extra: dict, errors: pd.DataFrame) -> list[str]:
+    """Write the outputs under ``out``; returns the names written. The chart
+    needs matplotlib: without it every other file is written and the PNG left out."""
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "comparison.csv", index=False)
     (out / "figures.json").write_text(json.dumps({"figures": figures, **extra}, ensure_ascii=False, indent=2), encoding="utf-8")
     errors.to_csv(out / "errors.csv", index=False)
-    chart(figures, out / "per_label_f1.png")
+    written = ["comparison.csv", "figures.json", "errors.csv"]
+    if plotting_available():
+        chart(figures, out / "per_label_f1.png")
+        written.append("per_label_f1.png")
+    return written

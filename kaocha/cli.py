@@ -13,6 +13,7 @@ from kaocha import package as package_command
 from kaocha import score as score_command
 from kaocha.corpus import DEFAULT_MANIFEST, Corpus, CorpusError, add_directory
 from kaocha.normalize import normalize_file
+from kaocha.options import encoding_option
 from kaocha.reading import ReportReadError
 
 app = typer.Typer(help="kaocha (考察): extract officials, posts, venues and cooperation areas from delegation-visit reports.",
@@ -68,7 +69,7 @@ def fail(message: str, code: int = 1) -> None:
 @app.command()
 def normalize(
     files: list[Path] = typer.Argument(..., help="Raw report files."),
-    encoding: str = typer.Option(None, help="Encoding of the files (utf-8, gb18030, big5); detected when omitted."),
+    encoding: str = encoding_option(),
 ) -> None:
     """Print the normalized text (annotation-spec §1) of each file."""
     failed = False
@@ -92,10 +93,11 @@ def corpus_list(
         return
     try:
         corpus = Corpus(manifest)
+        chars = [len(report.text()) for report in corpus]
     except CorpusError as err:
         fail(str(err))
     table = corpus.table[["id", "date", "visiting_region", "host_region", "complete", "title"]].copy()
-    table.insert(1, "chars", [len(report.text()) for report in corpus])
+    table.insert(1, "chars", chars)
     typer.echo(table.to_string(index=False))
     typer.echo(f"{len(table)} reports, {table['chars'].sum()} normalized characters")
 
@@ -104,12 +106,12 @@ def corpus_list(
 def corpus_add(
     directory: Path = typer.Argument(..., help="Directory of raw report files (an index.tsv beside them gives metadata)."),
     manifest: Path = typer.Option(DEFAULT_MANIFEST, help="Corpus manifest to extend."),
-    encoding: str = typer.Option(None, help="Encoding of the files when detection cannot tell."),
+    encoding: str = encoding_option(),
     pattern: str = typer.Option("*.txt", help="Which files of the directory are reports."),
 ) -> None:
     """Add a directory of reports to the manifest by reference (files are not copied)."""
     try:
-        added = add_directory(directory, manifest, encoding, pattern)
+        added = add_directory(directory, manifest, encoding, pattern, on_wait=lambda m: typer.echo(m, err=True))
     except CorpusError as err:
         fail(str(err))
     typer.echo(f"added {len(added)} report(s) to {manifest}" + (f": {', '.join(added)}" if added else ""))

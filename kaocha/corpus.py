@@ -8,16 +8,18 @@ the repository (`../shared/reports/extra/r001.txt`) are referenced, not copied.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from kaocha.files import write_text_atomically
-from kaocha.normalize import normalize
-from kaocha.reading import ReportReadError, read_report
+from kaocha.files import LockTimeout, exclusive_lock, write_text_atomically
+from kaocha.normalize import normalize_file
+from kaocha.reading import ReportReadError, looks_binary, read_raw
 
 DEFAULT_MANIFEST = Path("corpus/manifest.csv")
 COLUMNS = [
@@ -49,7 +51,10 @@ class ManifestEntry:
     meta: dict
 
     def raw_bytes(self) -> bytes:
-        return self.path.read_bytes()
+        try:
+            return read_raw(self.path)
+        except ReportReadError as err:
+            raise CorpusError(f"{err} (report {self.id} of the manifest)") from None
 
     def text(self) -> str:
         """The normalized text (spec §1) after checking the raw file's hash."""
@@ -57,7 +62,10 @@ class ManifestEntry:
         if sha256_bytes(data) != self.sha256:
             raise CorpusError(f"{self.path}: sha256 of the raw file does not match the manifest (report {self.id})")
         encoding = self.meta.get("encoding") or None
-        return normalize(read_report(self.path, encoding))
+        try:
+            return normalize_file(self.path, encoding)
+        except ReportReadError as err:
+            raise CorpusError(f"{err} (report {self.id} of the manifest)") from None
 
 
 class Corpus:
@@ -65,10 +73,8 @@ class Corpus:
 
     def __init__(self, manifest: str | Path = DEFAULT_MANIFEST):
         self.manifest = Path(manifest)
-        if not self.manifest.exists():
-            raise CorpusError(f"{self.manifest}: no corpus manifest here (run from the repository root or pass --manifest)")
-        self.root = self.manifest.resolve().parent.parent
         self.table = read_manifest(self.manifest)
+        self.root = self.manifest.resolve().parent.parent
 
     def __len__(self) -> int:
         return len(self.table)
@@ -95,8 +101,46 @@ class Corpus:
         return {report.id: report.text() for report in self}
 
 
+def manifest_rows(path: Path) -> list[list[str]]:
+    """The CSV rows of a manifest file; anything malformed is one CorpusError naming the file (and line)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: no corpus manifest here (run from the repository root, the folder holding "
+                          "corpus/manifest.csv, or pass --manifest PATH)") from None
+    except IsADirectoryError:
+        raise CorpusError(f"{path}: is a directory, not a manifest file (pass --manifest PATH/manifest.csv)") from None
+    except OSError as err:
+        raise CorpusError(f"{path}: the manifest cannot be read ({err.strerror or err})") from None
+    if not data.strip():
+        raise CorpusError(f"{path}: the manifest is empty (it needs a header line with id,path,sha256)")
+    if looks_binary(data):
+        raise CorpusError(f"{path}: the manifest looks binary (NUL or control bytes), not a CSV file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line}: the manifest is not valid UTF-8 (byte offset {err.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        problem = "a quoted field is never closed" if "unexpected end of data" in str(err) else str(err)
+        raise CorpusError(f"{path}:{start}: the manifest is not valid CSV ({problem})") from None
+    rows = [(line, row) for line, row in rows if row]
+    header = rows[0][1]
+    for line, row in rows[1:]:
+        if len(row) != len(header):
+            raise CorpusError(f"{path}:{line}: {len(row)} field(s) where the header has {len(header)}")
+    return [header] + [row for _, row in rows[1:]]
+
+
 def read_manifest(path: Path) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = manifest_rows(Path(path))
+    table = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
     missing = [c for c in ("id", "path", "sha256") if c not in table.columns]
     if missing:
         raise CorpusError(f"{path}: manifest lacks column(s) {', '.join(missing)}")
@@ -119,7 +163,10 @@ def read_index_tsv(directory: Path) -> dict[str, dict]:
     index = directory / "index.tsv"
     if not index.exists():
         return {}
-    table = pd.read_csv(index, sep="\t", dtype=str, keep_default_na=False)
+    try:
+        table = pd.read_csv(index, sep="\t", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise CorpusError(f"{index}: not a valid tab-separated index ({str(err).strip()})") from None
     if "file" not in table.columns:
         raise CorpusError(f"{index}: needs a 'file' column naming each report file")
     rows = {}
@@ -142,12 +189,16 @@ def add_directory(
     manifest: str | Path = DEFAULT_MANIFEST,
     encoding: str | None = None,
     pattern: str = "*.txt",
+    on_wait=None,
 ) -> list[str]:
     """Add every report file of ``directory`` to the manifest, by reference.
 
-    Every file is read and normalized first; if any fails, nothing is written
-    and the error lists each bad file. Ids are the file stems; an id already in
-    the manifest with other bytes is refused, the same bytes are skipped.
+    Every file is read and normalized first; if any fails (unreadable, a
+    directory, a dangling or looping link, a link leading out of
+    ``directory``, no text), nothing is written and the error lists each bad
+    file. Ids are the file stems; an id already in the manifest with other
+    bytes is refused, the same bytes are skipped. The manifest is read and
+    rewritten under its lock, so two `corpus add` at once both keep their rows.
     """
     directory = Path(directory)
     manifest = Path(manifest)
@@ -156,34 +207,47 @@ def add_directory(
     files = sorted(directory.glob(pattern))
     if not files:
         raise CorpusError(f"{directory}: no files matching {pattern}")
-    table = read_manifest(manifest) if manifest.exists() else pd.DataFrame(columns=COLUMNS)
-    root = manifest.resolve().parent.parent
-    known = dict(zip(table["id"], table["sha256"]))
+    inside = directory.resolve()
     metadata = read_index_tsv(directory)
-    problems, rows = [], []
-    for path in files:
-        data = path.read_bytes()
-        digest = sha256_bytes(data)
-        report_id = path.stem
-        if report_id in known:
-            if known[report_id] != digest:
-                problems.append(f"{path}: id {report_id!r} is already in the manifest with different bytes")
-            continue
-        try:
-            normalize(read_report(path, encoding))
-        except ReportReadError as err:
-            problems.append(str(err))
-            continue
-        meta = metadata.get(path.name, {})
-        rows.append({
-            "id": report_id,
-            "path": os.path.relpath(path.resolve(), root),
-            "sha256": digest,
-            **{c: meta.get(c, "") for c in COLUMNS[3:-1]},
-            "encoding": encoding or "",
-        })
-    if problems:
-        raise CorpusError("nothing added:\n" + "\n".join(problems))
-    if rows:
-        write_table_atomically(pd.concat([table, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True), manifest)
+    try:
+        with exclusive_lock(manifest, on_wait=on_wait):
+            table = read_manifest(manifest) if os.path.lexists(manifest) else pd.DataFrame(columns=COLUMNS)
+            root = manifest.resolve().parent.parent
+            known = dict(zip(table["id"], table["sha256"]))
+            problems, rows = [], []
+            for path in files:
+                resolved = Path(os.path.realpath(path))
+                if not resolved.is_relative_to(inside):
+                    problems.append(f"{path}: resolves to {resolved}, outside {directory}; "
+                                    "copy the file into the directory or add its own directory")
+                    continue
+                try:
+                    digest = sha256_bytes(read_raw(path))
+                except ReportReadError as err:
+                    problems.append(str(err))
+                    continue
+                report_id = path.stem
+                if report_id in known:
+                    if known[report_id] != digest:
+                        problems.append(f"{path}: id {report_id!r} is already in the manifest with different bytes")
+                    continue
+                try:
+                    normalize_file(path, encoding)
+                except ReportReadError as err:
+                    problems.append(str(err))
+                    continue
+                meta = metadata.get(path.name, {})
+                rows.append({
+                    "id": report_id,
+                    "path": os.path.relpath(resolved, root),
+                    "sha256": digest,
+                    **{c: meta.get(c, "") for c in COLUMNS[3:-1]},
+                    "encoding": encoding or "",
+                })
+            if problems:
+                raise CorpusError("nothing added:\n" + "\n".join(problems))
+            if rows:
+                write_table_atomically(pd.concat([table, pd.DataFrame(rows, columns=COLUMNS)], ignore_index=True), manifest)
+    except LockTimeout as err:
+        raise CorpusError(str(err.strerror)) from None
     return [row["id"] for row in rows]

@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from kaocha.reading import read_report
+from kaocha.reading import ReportReadError, read_report
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CHAR = re.compile(f"[{CJK}]")
@@ -136,6 +136,18 @@ def normalize(text: str) -> str:
     return join_paragraphs(split_paragraphs(remove_pinyin_glosses(text)))
 
 
+def has_text(normalized: str) -> bool:
+    """False for a text that normalization left empty (whitespace only, U+3000 included)."""
+    return bool(normalized.strip())
+
+
 def normalize_file(path: str | Path, encoding: str | None = None) -> str:
-    """Read a raw report (detecting or using ``encoding``) and normalize it."""
-    return normalize(read_report(path, encoding))
+    """Read a raw report (detecting or using ``encoding``) and normalize it.
+
+    The one reading path of the corpus and the annotation tools: a file with
+    no text left after normalization (only spaces, ideographic spaces, line
+    breaks) is refused here, with the same words `kaocha score` uses."""
+    text = normalize(read_report(path, encoding))
+    if not has_text(text):
+        raise ReportReadError(path, "no text left after normalization")
+    return text

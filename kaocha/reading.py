@@ -1,22 +1,28 @@
 """Read a raw report file into a Python string (spec §1 step 1).
 
-UTF-8 (with or without BOM) is accepted as is. GB18030 and Big5 are told
+UTF-8 (with or without BOM) and UTF-16 with a BOM are accepted as they are
+(the byte-order mark says which). GB18030 and Big5 are told
 apart by a plausibility score, because Big5 bytes often decode as GB18030
 without any error: the score is the share of non-ASCII characters that belong to
 the common-character sets of either script (GB2312 level 1 and Big5 level 1,
 both enumerated from Python's own codecs, so no data file is needed). When
 neither candidate is clearly plausible the reader refuses and asks for an
-explicit encoding instead of guessing.
+explicit encoding instead of guessing. An explicit encoding must be one of
+:data:`SUPPORTED_ENCODINGS` (any alias Python knows for one of them, such as
+``utf8``); others (``latin-1`` would turn every report into mojibake without an
+error) are refused with the list.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
-SUPPORTED_ENCODINGS = ("utf-8", "gb18030", "big5")
+SUPPORTED_ENCODINGS = ("utf-8", "gb18030", "big5", "utf-16")
 # A candidate encoding is accepted when this share of its Han characters is common ...
 MIN_PLAUSIBILITY = 0.80
 # ... and it beats the other candidate by at least this much.
@@ -74,10 +80,46 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
+def supported_encoding(name: str) -> str:
+    """The reader's name for encoding ``name`` (Python's aliases of a supported
+    encoding, such as ``UTF8``, are accepted); ValueError listing the supported
+    ones for any other."""
+    try:
+        canonical = codecs.lookup(name).name
+    except (LookupError, TypeError):
+        canonical = None
+    for known in SUPPORTED_ENCODINGS:
+        if canonical == codecs.lookup(known).name:
+            return known
+    kind = "unknown" if canonical is None else "unsupported"
+    raise ValueError(f"{kind} encoding {name!r}; use one of {', '.join(SUPPORTED_ENCODINGS)} "
+                     "(or omit it to detect the encoding)")
+
+
+UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode_report(data: bytes, path: str | Path = "<bytes>", encoding: str | None = None) -> str:
     """Decode raw bytes to text, refusing (with the file named) rather than guessing."""
+    if encoding is not None:
+        try:
+            encoding = supported_encoding(encoding)
+        except ValueError as err:
+            raise ReportReadError(path, str(err)) from None
     if not data.strip():
         raise ReportReadError(path, "the file is empty")
+    if data.startswith(UTF32_BOMS):
+        raise ReportReadError(path, "the file is UTF-32 (byte-order mark), which is not supported; "
+                                    f"convert it to UTF-8 (supported: {', '.join(SUPPORTED_ENCODINGS)})")
+    if data.startswith(UTF16_BOMS) and encoding in (None, "utf-16"):
+        return _decode_utf16(data, path, check_plausible=encoding is None)
+    if data.startswith(UTF16_BOMS):
+        raise ReportReadError(path, f"the file starts with a UTF-16 byte-order mark but the encoding given is {encoding}; "
+                                    "omit --encoding (or give utf-16)")
+    if encoding == "utf-16":
+        raise ReportReadError(path, "--encoding utf-16 needs a file that starts with a byte-order mark "
+                                    "(FF FE or FE FF); this one does not")
     if looks_binary(data):
         raise ReportReadError(path, "the file looks binary (NUL or control bytes), not a text report")
     if encoding is not None:
@@ -90,11 +132,25 @@ def decode_report(data: bytes, path: str | Path = "<bytes>", encoding: str | Non
         return _decode_legacy(data, path, utf8_error)
 
 
-def _decode_named(data: bytes, path: str | Path, encoding: str) -> str:
+def _decode_utf16(data: bytes, path: str | Path, check_plausible: bool) -> str:
+    """UTF-16 with a byte-order mark (Windows "Unicode" text files). Detected
+    (not named) UTF-16 must also read as plausible text: two bytes FF FE can
+    begin a file of any garbage."""
     try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise ReportReadError(path, f"unknown encoding {encoding!r}; use one of {', '.join(SUPPORTED_ENCODINGS)}") from None
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as err:
+        raise ReportReadError(path, f"bytes at offset {err.start} are not valid UTF-16 ({err.reason})") from None
+    if looks_binary(text.encode("utf-8", "surrogatepass")):
+        raise ReportReadError(path, "the file looks binary (NUL or control characters), not a text report")
+    wide = any(ord(c) > 0x7F and not c.isspace() for c in text.removeprefix("\ufeff"))
+    if check_plausible and wide and plausibility(text.removeprefix("\ufeff")) < MIN_PLAUSIBILITY:
+        raise ReportReadError(path, "undecodable bytes: the file starts with a UTF-16 byte-order mark but does not "
+                                    f"read as UTF-16 text (share of common characters {plausibility(text):.2f}); "
+                                    "pass --encoding utf-16 if it is UTF-16 all the same")
+    return text.removeprefix("\ufeff")
+
+
+def _decode_named(data: bytes, path: str | Path, encoding: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as err:
@@ -132,15 +188,25 @@ def _decode_legacy(data: bytes, path: str | Path, utf8_error: UnicodeDecodeError
     )
 
 
-def read_report(path: str | Path, encoding: str | None = None) -> str:
-    """Read a raw report file and return its decoded (not yet normalized) text."""
+def read_raw(path: str | Path) -> bytes:
+    """The bytes of a report file; a file that cannot be read is a ReportReadError saying why."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise ReportReadError(path, f"is a symbolic link to a missing file ({os.readlink(path)})") from None
         raise ReportReadError(path, "no such file") from None
     except IsADirectoryError:
         raise ReportReadError(path, "is a directory, not a report file") from None
     except OSError as err:
-        raise ReportReadError(path, f"cannot be read ({err.strerror})") from None
-    return decode_report(data, path, encoding)
+        if err.errno == errno.ELOOP:
+            raise ReportReadError(path, "is a symbolic link that loops (it never reaches a file)") from None
+        if isinstance(err, PermissionError):
+            raise ReportReadError(path, "cannot be read (permission denied)") from None
+        raise ReportReadError(path, f"cannot be read ({err.strerror or err})") from None
+
+
+def read_report(path: str | Path, encoding: str | None = None) -> str:
+    """Read a raw report file and return its decoded (not yet normalized) text."""
+    return decode_report(read_raw(path), path, encoding)

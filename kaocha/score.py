@@ -18,6 +18,7 @@ import typer
 from kaocha.api import ModelNotFound, Report, decision_threshold, load, report_from_doc, to_dataframes
 from kaocha.files import write_text_atomically
 from kaocha.normalize import normalize
+from kaocha.options import encoding_option
 from kaocha.reading import ReportReadError, read_report
 
 FORMATS = ("jsonl", "csv", "table", "html")
@@ -118,7 +119,7 @@ def score(
     n_process: int = typer.Option(1, "--n-process", help="Processes for nlp.pipe."),
     batch_size: int = typer.Option(32, "--batch-size", help="Reports per nlp.pipe batch."),
     pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a directory are reports."),
-    encoding: str = typer.Option(None, "--encoding", help="Encoding of the files when detection cannot tell."),
+    encoding: str = encoding_option(),
 ) -> None:
     """Score report files: officials with posts, venues, areas, sentences."""
     if output_format not in FORMATS:

@@ -55,3 +55,19 @@ def test_missing_model_says_how_to_train(tmp_path):
     write_gold(gold, [])
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--model", str(tmp_path / "none")])
     assert result.exit_code != 0 and "python -m training.train" in result.output
+
+
+def test_without_matplotlib_everything_but_the_chart_is_written(small_model, tmp_path, monkeypatch):
+    import sys
+
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails as if not installed
+    gold = tmp_path / "external.jsonl"
+    write_gold(gold, [span("张三", "OFFICIAL"), span("李四", "OFFICIAL")])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--model", str(small_model),
+                                      "--out", str(out), "--bootstrap-rounds", "5"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["comparison.csv", "errors.csv", "figures.json"]
+    assert "matplotlib is not installed" in result.output and "per_label_f1.png" in result.output

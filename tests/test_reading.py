@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from kaocha.reading import ReportReadError, decode_report, plausibility, read_report
@@ -62,3 +65,57 @@ def test_missing_file_and_directory(tmp_path):
         read_report(tmp_path / "nope.txt")
     with pytest.raises(ReportReadError, match="directory"):
         read_report(tmp_path)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom_is_read(tmp_path, codec):
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    path = tmp_path / "u16.txt"
+    path.write_bytes(bom + (SIMPLIFIED + "\r\n").encode(codec))
+    assert read_report(path) == SIMPLIFIED + "\r\n"
+    assert read_report(path, "utf-16") == SIMPLIFIED + "\r\n"
+    assert read_report(path, "UTF16") == SIMPLIFIED + "\r\n"  # an alias of a supported encoding
+
+
+def test_utf16_needs_its_bom_and_garbage_after_a_bom_is_refused(tmp_path):
+    no_bom = tmp_path / "nobom.txt"
+    no_bom.write_bytes(SIMPLIFIED.encode("utf-16-le"))
+    with pytest.raises(ReportReadError, match="nobom.txt: .*binary"):
+        read_report(no_bom)
+    with pytest.raises(ReportReadError, match="nobom.txt: .*byte-order mark"):
+        read_report(no_bom, "utf-16")
+    utf32 = tmp_path / "u32.txt"
+    utf32.write_bytes(SIMPLIFIED.encode("utf-32"))
+    with pytest.raises(ReportReadError, match="u32.txt: .*UTF-32"):
+        read_report(utf32)
+
+
+@pytest.mark.parametrize("name", ["latin-1", "cp1252", "gbk", "utf-16-le", "klingon"])
+def test_only_the_readers_encodings_are_accepted(tmp_path, name):
+    path = tmp_path / "a.txt"
+    path.write_bytes(SIMPLIFIED.encode("utf-8"))
+    with pytest.raises(ReportReadError, match=r"a.txt: (unknown|unsupported) encoding .*utf-8, gb18030, big5, utf-16"):
+        read_report(path, name)
+
+
+def test_links_that_lead_nowhere_name_the_problem(tmp_path):
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    with pytest.raises(ReportReadError, match="dangling.txt: is a symbolic link to a missing file"):
+        read_report(dangling)
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(tmp_path / "loop.txt")
+    with pytest.raises(ReportReadError, match="loop.txt: is a symbolic link that loops"):
+        read_report(loop)
+
+
+def test_unreadable_file_is_named(tmp_path, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_bytes(SIMPLIFIED.encode("utf-8"))
+    path.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: make the read fail as it would for a user
+        def refuse(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(ReportReadError, match="secret.txt: cannot be read \\(permission denied\\)"):
+        read_report(path)

@@ -2,9 +2,13 @@
 
 Converts the hand annotations into per-sentence DocBins (`training.convert`),
 splits train/dev by report (deterministic), trains with spaCy's `train`
-into a temporary directory beside the output, records provenance in each
-model's `meta.json`, and only then moves `model-best` and `model-last` into
-the output directory.
+into a temporary directory `.training-*` inside the output, records provenance
+in each model's `meta.json`, and only then puts `model-best` and `model-last`
+in place: each complete new directory is swapped with the old one in one
+system call (`kaocha.files.replace_directory`), so `model-best` is never
+missing or half there; the old models go into the temporary directory, which
+is removed. SIGTERM (like Ctrl-C) removes the temporary directory; one
+arriving during the swap of the two models is held back until both are in.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from spacy.cli.train import train as spacy_train
 
 from kaocha.annotations.records import AnnotatedReport, AnnotationError
 from kaocha.annotations.validate import load_gold
+from kaocha.files import cleanup_on_sigterm, replace_directory, termination_deferred
 from training.convert import DEFAULT_GOLD, split_train_dev, write_corpora
 
 app = typer.Typer(add_completion=False)
@@ -79,30 +84,44 @@ def train_model(config: Path, output: Path, overrides: dict, gold: Path = DEFAUL
     train_ids, dev_ids = split_train_dev([r.id for r in reports])
     nlp = build_nlp(config, overrides)
     output.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".training-", dir=output) as tmp:
-        tmp = Path(tmp)
-        stats = write_corpora(nlp, reports, train_ids, dev_ids, tmp / "corpus")
-        if not quiet:
-            print(f"training on {len(train_ids)} reports ({stats['train_docs']} sentences), "
-                  f"dev {len(dev_ids)} reports ({stats['dev_docs']} sentences); "
-                  f"{stats['misaligned']} entities not aligned with tokens", flush=True)
-        started = time.perf_counter()
-        paths = {"paths.train": str(tmp / "corpus" / "train.spacy"), "paths.dev": str(tmp / "corpus" / "dev.spacy")}
-        with open(os.devnull, "w") as sink, contextlib.ExitStack() as stack:
-            if quiet:
-                stack.enter_context(contextlib.redirect_stdout(sink))
-                stack.enter_context(contextlib.redirect_stderr(sink))
-            spacy_train(config, tmp / "out", use_gpu=-1, overrides={**overrides, **paths})
-        seconds = time.perf_counter() - started
-        for name in ("model-best", "model-last"):
-            record_provenance(tmp / "out" / name, gold, train_ids, dev_ids, stats, seconds, config, overrides)
-        for target in targets:
-            if target.exists():
-                shutil.rmtree(target)
-            (tmp / "out" / target.name).rename(target)
+    with cleanup_on_sigterm():
+        tmp = Path(tempfile.mkdtemp(prefix=".training-", dir=output))
+        try:
+            stats = write_corpora(nlp, reports, train_ids, dev_ids, tmp / "corpus")
+            if not quiet:
+                print(f"training on {len(train_ids)} reports ({stats['train_docs']} sentences), "
+                      f"dev {len(dev_ids)} reports ({stats['dev_docs']} sentences); "
+                      f"{stats['misaligned']} entities not aligned with tokens", flush=True)
+            started = time.perf_counter()
+            paths = {"paths.train": str(tmp / "corpus" / "train.spacy"), "paths.dev": str(tmp / "corpus" / "dev.spacy")}
+            with open(os.devnull, "w") as sink, contextlib.ExitStack() as stack:
+                if quiet:
+                    stack.enter_context(contextlib.redirect_stdout(sink))
+                    stack.enter_context(contextlib.redirect_stderr(sink))
+                spacy_train(config, tmp / "out", use_gpu=-1, overrides={**overrides, **paths})
+            seconds = time.perf_counter() - started
+            for name in ("model-best", "model-last"):
+                record_provenance(tmp / "out" / name, gold, train_ids, dev_ids, stats, seconds, config, overrides)
+            install_models(tmp / "out", targets, tmp / "previous")
+        finally:
+            with termination_deferred():
+                shutil.rmtree(tmp, ignore_errors=True)
     if not quiet:
         print(f"saved {targets[0]} and {targets[1]} ({seconds:.0f} s of training)")
     return targets[0]
+
+
+def install_models(staged: Path, targets: list[Path], trash: Path) -> None:
+    """Put each complete staged model at its target, one swap each; the previous
+    models end up under ``staged``/``trash`` (inside the temporary directory).
+    SIGTERM is held back until both are in place, so the pair stays consistent."""
+    for target in targets:
+        if not (staged / target.name / "meta.json").is_file():
+            raise TrainingError(f"training wrote no {target.name} (expected {staged / target.name}); the old model is kept")
+    trash.mkdir(parents=True, exist_ok=True)
+    with termination_deferred():
+        for target in targets:
+            replace_directory(staged / target.name, target, trash / target.name)
 
 
 def record_provenance(model_dir: Path, gold: Path, train_ids, dev_ids, stats, seconds, config, overrides) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -11,6 +12,7 @@ from kaocha.annotations.records import (
     AnnotatedReport,
     AnnotationError,
     clash_message,
+    holds_standoff,
     load_interchange,
     load_standoff,
     merge_reports,
@@ -20,20 +22,48 @@ from kaocha.annotations.records import (
 from kaocha.annotations.stats import stats_table
 from kaocha.annotations.validate import check_report, validate_standoff
 from kaocha.corpus import DEFAULT_MANIFEST, Corpus, CorpusError, sha256_text
+from kaocha.files import LockTimeout, exclusive_lock, resolve_target
 
 DEFAULT_GOLD = Path("annotations/gold.jsonl")
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(1)
 
 
+def open_corpus(manifest: Path) -> Corpus:
+    """The corpus, or a one-line error saying where the manifest should be (no traceback)."""
+    try:
+        return Corpus(manifest)
+    except CorpusError as err:
+        fail(str(err))
+
+
 def _load(path: Path, manifest: Path) -> list[AnnotatedReport]:
     try:
-        return load_standoff(path, Corpus(manifest))
+        return load_standoff(path, open_corpus(manifest))
     except (AnnotationError, CorpusError) as err:
-        _fail(str(err))
+        fail(str(err))
+
+
+def tell(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def export_target_problem(out: Path, source: Path, corpus: Corpus) -> str | None:
+    """Why ``out`` must not receive an export: it is the input, a standoff
+    annotation file, or a .jsonl in the repository's annotations/ folder."""
+    target = resolve_target(out)
+    if target.is_dir():
+        return f"{out}: is a directory; name the interchange file to write"
+    if os.path.exists(source) and target == resolve_target(source):
+        return f"{out}: is the standoff file being exported (--from); write the interchange file elsewhere"
+    if target.suffix == ".jsonl" and target.parent == (corpus.root / "annotations").resolve():
+        return f"{out}: lies in the repository's annotations/ folder, which holds only standoff annotations; write the export elsewhere"
+    if holds_standoff(target):
+        return f"{out}: holds standoff annotations (records with sha256 and no text); it would be overwritten. Write the export elsewhere"
+    return None
 
 
 def validate(
@@ -41,7 +71,7 @@ def validate(
     manifest: Path = typer.Option(DEFAULT_MANIFEST, help="Corpus manifest."),
 ) -> None:
     """Check offsets, span edges, overlaps, labels, sentences and hashes; exit 1 on any problem."""
-    corpus = Corpus(manifest)
+    corpus = open_corpus(manifest)
     total = 0
     for path in files or [DEFAULT_GOLD]:
         problems = validate_standoff(path, corpus)
@@ -81,9 +111,26 @@ def export(
     file: Path = typer.Option(DEFAULT_GOLD, "--from", help="Standoff file."),
     manifest: Path = typer.Option(DEFAULT_MANIFEST, help="Corpus manifest."),
 ) -> None:
-    """Write standoff annotations in the interchange format (with text and metadata)."""
-    reports = _load(file, manifest)
-    save_interchange(reports, out)
+    """Write standoff annotations in the interchange format (with text and metadata).
+
+    Refused, with nothing written, when the annotations have any problem
+    `validate` reports, or when OUT is the input, a standoff annotation file or
+    a .jsonl in annotations/."""
+    corpus = open_corpus(manifest)
+    problem = export_target_problem(out, file, corpus)
+    if problem:
+        fail(problem)
+    try:
+        reports = load_standoff(file, corpus)
+    except (AnnotationError, CorpusError) as err:
+        fail(str(err))
+    problems = [f"{file}: {p}" for r in reports for p in check_report(r)]
+    if problems:
+        fail(f"nothing exported: {len(problems)} problem(s) in {file}:\n" + "\n".join(problems[:50]))
+    try:
+        save_interchange(reports, out)
+    except OSError as err:
+        fail(f"{out}: cannot be written ({err.strerror or err})")
     typer.echo(f"wrote {len(reports)} report(s) to {out}")
 
 
@@ -93,26 +140,44 @@ def import_(
     replace: bool = typer.Option(False, help="Replace reports already in --into."),
     manifest: Path = typer.Option(DEFAULT_MANIFEST, help="Corpus manifest."),
 ) -> None:
-    """Import interchange records as standoff: each report must be in the corpus with the same text."""
-    corpus = Corpus(manifest)
+    """Import interchange records as standoff: each report must be in the corpus with the same text.
+
+    Nothing is written unless every record passes (one record per report in
+    SOURCE). --into is read and rewritten under its lock, so concurrent
+    writers of the same file wait for each other."""
+    corpus = open_corpus(manifest)
     try:
         incoming = load_interchange(source)
     except AnnotationError as err:
-        _fail(str(err))
+        fail(str(err))
     problems = []
     for report in incoming:
         if report.id not in corpus:
             problems.append(f"{source}: report {report.id} is not in the corpus manifest (add it with `kaocha corpus add`)")
-        elif sha256_text(corpus[report.id].text()) != report.sha256:
+            continue
+        try:
+            same_text = sha256_text(corpus[report.id].text()) == report.sha256
+        except CorpusError as err:
+            problems.append(str(err))
+            continue
+        if not same_text:
             problems.append(f"{source}: report {report.id}: text differs from the corpus report's normalized text")
         problems.extend(f"{source}: {p}" for p in check_report(report))
-    stored = load_standoff(into, corpus) if into.exists() else []
-    clash = clash_message(into, stored, incoming)
-    if clash and not replace:
-        problems.append(clash)
     if problems:
-        _fail("nothing imported:\n" + "\n".join(problems))
-    save_standoff(merge_reports(stored, incoming, corpus.ids()), into)
+        fail("nothing imported:\n" + "\n".join(problems))
+    try:
+        with exclusive_lock(into, on_wait=tell):
+            stored = load_standoff(into, corpus) if into.exists() else []
+            clash = clash_message(into, stored, incoming)
+            if clash and not replace:
+                fail("nothing imported:\n" + clash)
+            save_standoff(merge_reports(stored, incoming, corpus.ids()), into)
+    except (AnnotationError, CorpusError) as err:
+        fail(f"nothing imported: {err}")
+    except LockTimeout as err:
+        fail(err.strerror)
+    except OSError as err:
+        fail(f"{into}: cannot be written ({err.strerror or err}); nothing imported")
     typer.echo(f"imported {len(incoming)} report(s) into {into}")
 
 

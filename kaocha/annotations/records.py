@@ -98,17 +98,31 @@ class AnnotatedReport:
         return record
 
 
+def _offset(item: dict, key: str, kind: str, where: str) -> int:
+    """An offset exactly as stored: a JSON integer. ``1.7`` or ``"3"`` is refused,
+    never truncated or converted (a shifted span would still validate)."""
+    value = item[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AnnotationError(f"{where}: {kind} {key} must be an integer offset, not {json.dumps(value, ensure_ascii=False)}")
+    return value
+
+
 def _parse_spans(raw, where: str) -> list[Span]:
     try:
-        return [Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in raw]
+        return [Span(_offset(s, "start", "span", where), _offset(s, "end", "span", where), str(s["label"])) for s in raw]
     except (KeyError, TypeError, ValueError) as err:
+        if isinstance(err, AnnotationError):
+            raise
         raise AnnotationError(f"{where}: malformed span ({err})") from None
 
 
 def _parse_sentences(raw, where: str) -> list[Sentence]:
     try:
-        return [Sentence(int(s["start"]), int(s["end"]), [str(c) for c in s.get("cats", [])]) for s in raw]
+        return [Sentence(_offset(s, "start", "sentence", where), _offset(s, "end", "sentence", where),
+                         [str(c) for c in s.get("cats", [])]) for s in raw]
     except (KeyError, TypeError, ValueError, AttributeError) as err:
+        if isinstance(err, AnnotationError):
+            raise
         raise AnnotationError(f"{where}: malformed sentence ({err})") from None
 
 
@@ -126,8 +140,17 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
     path = Path(path)
     if not path.exists():
         raise AnnotationError(f"{path}: no such annotation file")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    if path.is_dir():
+        raise AnnotationError(f"{path}: is a directory, not an annotation file")
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise AnnotationError(f"{path}:{number}: not valid UTF-8 (byte {err.start + 1} of the line: "
+                                      f"{raw[err.start:err.start + 4]!r}); the file must be UTF-8 JSON lines") from None
+            if number == 1:
+                line = line.removeprefix("\ufeff")
             if not line.strip():
                 continue
             try:
@@ -137,6 +160,20 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
             if not isinstance(record, dict) or "id" not in record:
                 raise AnnotationError(f"{path}:{number}: a record must be a JSON object with an 'id'")
             yield number, record
+
+
+def holds_standoff(path: str | Path) -> bool:
+    """Whether ``path`` is an existing file whose first record is a standoff
+    record (``sha256`` and no ``text``): a file only the annotation writers may replace."""
+    try:
+        with open(path, "rb") as handle:
+            for raw in handle:
+                if raw.strip():
+                    record = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+                    return isinstance(record, dict) and "sha256" in record and "text" not in record
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def load_standoff(path: str | Path, corpus: Corpus, check_hash: bool = True) -> list[AnnotatedReport]:
@@ -170,9 +207,13 @@ def load_standoff(path: str | Path, corpus: Corpus, check_hash: bool = True) -> 
 
 def load_interchange(path: str | Path) -> list[AnnotatedReport]:
     """Records in spec §4 format; refuses text that is not normalized."""
-    reports = []
+    reports, first_line = [], {}
     for number, record in read_jsonl(path):
         where = f"{path}:{number} (report {record['id']})"
+        if str(record["id"]) in first_line:
+            raise AnnotationError(f"{where}: the report is in the file twice (first at line {first_line[str(record['id'])]}); "
+                                  "keep one record per report")
+        first_line[str(record["id"])] = number
         text = record.get("text")
         if not isinstance(text, str):
             raise AnnotationError(f"{where}: interchange records need a 'text' string")

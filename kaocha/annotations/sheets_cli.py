@@ -17,7 +17,9 @@ from kaocha.annotations.records import (
     merge_reports,
     save_standoff,
 )
-from kaocha.corpus import DEFAULT_MANIFEST, Corpus, CorpusError
+from kaocha.annotations.commands import fail, tell, open_corpus
+from kaocha.corpus import DEFAULT_MANIFEST, CorpusError
+from kaocha.files import LockTimeout, exclusive_lock
 
 
 def sheet(
@@ -27,12 +29,18 @@ def sheet(
     manifest: Path = typer.Option(DEFAULT_MANIFEST, help="Corpus manifest."),
 ) -> None:
     """Print (or write) annotation sheets: one sentence per line, ready to mark up."""
-    corpus = Corpus(manifest)
-    existing = {r.id: r for r in load_standoff(from_file, corpus)} if from_file else {}
+    corpus = open_corpus(manifest)
+    try:
+        existing = {r.id: r for r in load_standoff(from_file, corpus)} if from_file else {}
+    except (AnnotationError, CorpusError) as err:
+        fail(str(err))
     for report_id in report_ids:
         if report_id not in corpus:
             raise typer.BadParameter(f"report {report_id!r} is not in {manifest}")
-        text = make_sheet(report_id, corpus[report_id].text(), existing.get(report_id))
+        try:
+            text = make_sheet(report_id, corpus[report_id].text(), existing.get(report_id))
+        except (AnnotationError, CorpusError) as err:
+            fail(str(err))
         if out_dir:
             out_dir.mkdir(parents=True, exist_ok=True)
             (out_dir / f"{report_id}.sheet").write_text(text, encoding="utf-8")
@@ -53,9 +61,10 @@ def ingest(
 
     Without --into this only checks: every sheet must reproduce the report's
     text exactly, with known labels. With --into, nothing is written unless
-    every sheet passes.
+    every sheet passes; --into is read and rewritten under its lock, so
+    concurrent writers of the same file wait for each other.
     """
-    corpus = Corpus(manifest)
+    corpus = open_corpus(manifest)
     reports, problems = [], []
     for path in sheets:
         try:
@@ -79,10 +88,17 @@ def ingest(
         raise typer.Exit(1)
     if into is None:
         return
-    stored = load_standoff(into, corpus) if into.exists() else []
-    clash = clash_message(into, stored, reports)
-    if clash and not replace:
-        typer.echo(f"error: {clash}", err=True)
-        raise typer.Exit(1)
-    save_standoff(merge_reports(stored, reports, corpus.ids()), into)
+    try:
+        with exclusive_lock(into, on_wait=tell):
+            stored = load_standoff(into, corpus) if into.exists() else []
+            clash = clash_message(into, stored, reports)
+            if clash and not replace:
+                fail(clash)
+            save_standoff(merge_reports(stored, reports, corpus.ids()), into)
+    except (AnnotationError, CorpusError) as err:
+        fail(f"nothing stored: {err}")
+    except LockTimeout as err:
+        fail(err.strerror)
+    except OSError as err:
+        fail(f"{into}: cannot be written ({err.strerror or err}); nothing stored")
     typer.echo(f"stored {len(reports)} report(s) in {into}")

@@ -133,7 +133,10 @@ def validate_standoff(path: str | Path, corpus: Corpus) -> list[Problem]:
 
 def load_gold(gold: str | Path = Path("annotations/gold.jsonl"), manifest: str | Path = DEFAULT_MANIFEST) -> list[AnnotatedReport]:
     """Validated gold reports for training or evaluation; refuses (listing problems) rather than use bad data."""
-    corpus = Corpus(manifest)
+    try:
+        corpus = Corpus(manifest)
+    except CorpusError as err:
+        raise AnnotationError(str(err)) from None
     problems = validate_standoff(gold, corpus)
     if problems:
         shown = "\n".join(str(p) for p in problems[:20])
