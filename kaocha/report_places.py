@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kaocha.jurisdictions import Division, gazetteer
 
@@ -33,18 +34,20 @@ class PlaceMention:
     division: Division
 
 
-def place_at(text: str, i: int, stems: bool | set[str] = False) -> PlaceMention | None:
+def place_at(text: str, i: int, stems: bool | set[str] | str = False) -> PlaceMention | None:
     """The longest run of gazetteer places starting at ``i`` (each inside the one before), or None.
 
     Bare stems (`宁波` for 宁波市) count when ``stems`` is True for prefectures and
     provinces only, and, when ``stems`` is a set of codes, also for those divisions
     (the ones the text names in full elsewhere: `鹤峰` after `鹤峰县`); a county's
-    stem alone is too often a word (`合作`, `资源`, `安居`).
+    stem alone is too often a word (`合作`, `资源`, `安居`), so it counts only
+    inside a place just read (`北京密云`, `广西百色那坡县`) or when ``stems`` is
+    ``"all"`` (right after `赴`/`来`, where a place must follow).
     """
     gaz = gazetteer()
 
     def allowed(rank: int, part: str, division: Division) -> bool:
-        if rank < 2 or part.endswith(("州", "县", "市", "区", "旗", "盟")):
+        if rank < 2 or part.endswith(("州", "县", "市", "区", "旗", "盟")) or found or stems == "all":
             return True
         if not stems:
             return False
@@ -92,8 +95,17 @@ def of_level(division: Division, level_word: str) -> Division | None:
     return None
 
 
+@lru_cache(maxsize=8)
+def _find_places(text: str) -> tuple[PlaceMention, ...]:
+    return tuple(_scan_places(text))
+
+
 def find_places(text: str) -> list[PlaceMention]:
     """Every place the text names, in order, longest first at each position (see :func:`place_at`)."""
+    return list(_find_places(text))
+
+
+def _scan_places(text: str) -> list[PlaceMention]:
     def scan(stems) -> list[PlaceMention]:
         out, i = [], 0
         while i < len(text):
@@ -116,14 +128,16 @@ def headline_places(text: str, lines: int = 3) -> list[PlaceMention]:
 
 
 def home_places(text: str) -> dict[str, str]:
-    """Level word → the full name of the report's own place of that level (see the module docstring)."""
+    """Level word → the full name of the report's own place of that level (see the module docstring).
+
+    The outlet's name counts for every level even when the text never says
+    `我市`: a bare `市委书记` in the 宁波日报 is Ningbo's.
+    """
     used = set(OWN.findall(text))
-    if not used:
-        return {}
     home: dict[str, str] = {}
 
-    def take(division: Division) -> None:
-        for word in used:
+    def take(division: Division, words) -> None:
+        for word in words:
             if word not in home:
                 own = of_level(division, word)
                 if own is not None:
@@ -132,19 +146,56 @@ def home_places(text: str) -> dict[str, str]:
     for match in OWN.finditer(text):
         mention = place_at(text, match.end(), stems=True)
         if mention:
-            take(mention.division)
+            take(mention.division, used)
     for match in OUTLET.finditer(text[:300]):
         name = match.group(1)
         for k in range(len(name)):
             mention = place_at(name, k, stems=True)
             if mention:
-                take(mention.division)
+                take(mention.division, used or LEVEL_WORDS)
                 break
+        if home:
+            break
     arrivals = set(OWN_ARRIVAL.findall(text))
     if arrivals:
         head = "\n".join(text.split("\n")[:3])
         for match in CAME_TO.finditer(head):
             mention = place_at(match.group(1), 0, stems=True)
             if mention:
-                take(mention.division)
+                take(mention.division, used)
     return home
+
+
+def _level_matches(division: Division, level_word: str) -> bool:
+    name = division.name
+    if level_word == "省":
+        return division.level == "province" and name.endswith("省")
+    if level_word == "自治区":
+        return division.level == "province" and name.endswith("自治区")
+    if level_word == "区":
+        return name.endswith("区") and not name.endswith("自治区")
+    if level_word == "州":
+        return name.endswith("州") and division.level == "prefecture"
+    return name.endswith(level_word)
+
+
+def most_named(text: str, level_word: str, exclude: list[Division] = ()) -> Division | None:
+    """The division of a level (`县`, `市` …) the text names most often, by full name or short form, other than
+    ``exclude`` and the divisions containing them; None when none is named (a bare stem must occur twice)."""
+    gaz = gazetteer()
+    excluded = {d.code for e in exclude for d in gaz.chain(e)}
+    best, best_count = None, 0
+    forms: dict[str, list[str]] = {}
+    for name, divisions in list(gaz.full.items()) + list(gaz.short.items()):
+        for d in divisions:
+            forms.setdefault(d.code, []).append(name)
+    for code, names in forms.items():
+        division = gaz.by_code[code]
+        if code in excluded or division.name in ("城区", "郊区", "矿区") or not _level_matches(division, level_word):
+            continue
+        full = sum(text.count(n) for n in names if n == division.name or n.endswith(division.name[-1]))
+        stems = sum(text.count(n) for n in names if not (n == division.name or n.endswith(division.name[-1])))
+        count = full + (stems if stems >= 2 or full else 0)
+        if count > best_count:
+            best, best_count = division, count
+    return best

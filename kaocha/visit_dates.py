@@ -1,20 +1,25 @@
 """The days of a visit (spec §5 ``start``/``end``) from a report's date expressions.
 
 :func:`date_mentions` finds every day the text names: `7月12日`, `2017年8月9日`,
-ranges (`7月12日至13日`, `7月12日—8月2日`, `9月20号至22号`, `7月12-13日`),
-days alone (`13日上午`, month from the mention before), Chinese numerals
-(`七月十二日`) and the typo the spec reads as meant (`625日` = 6月25日). A
-date followed by a clock time (`2023年12月26日15:02`) or after `发布时间`
-is a publication stamp, not a day of the visit.
+ranges (`7月12日至13日`, `7月30日至8月2日`, `9月20号至22号`, `7月25至27日`),
+days alone (`13日上午`: the month of the mention before, or of the dateline
+when none comes before), Chinese numerals (`七月十二日`), the typo the spec
+reads as meant (`625日` = 6月25日) and days relative to the dateline
+(`今天`, `昨日`, `前天`). A *stamp* is a publication date, not a day of the
+visit: a date with a clock time (`2023年12月26日15:02`), an ISO or
+`DD.MM.YYYY` date, a dateline (`本报广州4月14日电`, `6月28日讯`), or a date
+after `发布时间`.
 
-:func:`visit_dates` takes the first day of the visit from the first mention
-in a sentence about the visit (考察, 代表团, 赴, 来 …; else the first mention),
-and the last day from its range or from later days-alone mentions within a
-week (`12日下午… 13日上午…`); `为期一周` leaves the end open; `近日`/`日前` before
-any day give no dates. The year is the mention's own, else the year of the
-dateline/byline (a full date elsewhere in the text), else the year of
-``published`` (metadata), else none (`--MM-DD`). A visit day later in the
-year than a publication date of its year belongs to the year before.
+:func:`visit_dates`: the visit days are the days named in the sentences about
+the visit (考察, 代表团, 赴, 来 …) near the first one: the first day is the
+earliest; the last day is the latest end of a range among them, or else the
+latest day named alone within a week after the first (`12日下午… 13日上午`).
+`近日`/`日前` in the visit's sentence before any day give no dates; `为期一周`
+/ `为期三天` leave the end open. The year is the date's own, else the stamp's
+when the visit falls in the half year before it (a December visit published
+in January is the year before), else the one year the text names when it
+names only one (`2024年京津冀…`), else the metadata date's (same rule as the
+stamp), else none (`--MM-DD`).
 """
 
 from __future__ import annotations
@@ -29,17 +34,26 @@ DAY_MARK = r"[日号]"
 RANGE_SEP = r"(?:至|到|-|—|–|~|〜|~)"
 FULL = re.compile(
     rf"(?:(\d{{4}})年)?({NUM})月({NUM})({DAY_MARK})?(?:{RANGE_SEP}(?:(\d{{4}})年)?(?:({NUM})月)?({NUM}){DAY_MARK})?")
-DAY_ONLY = re.compile(rf"(?<![\d月年.\-/])({NUM}){DAY_MARK}(?:{RANGE_SEP}({NUM}){DAY_MARK})?(?=(?:上午|下午|中午|晚|早|凌晨|傍晚|夜|,|、|至|到|起|开始|期间|当天|上|下|在|赴|抵|来|前往))")
+DAY_ONLY = re.compile(
+    rf"(?<![\d月年.\-/:])({NUM}){DAY_MARK}(?:{RANGE_SEP}({NUM}){DAY_MARK})?"
+    r"(?=上午|下午|中午|晚|早|凌晨|傍晚|夜|,|、|至|到|起|开始|期间|当天|上|下|在|赴|抵|来|前往|\)|\d{1,2}时|\s*\d{1,2}[:：])")
 TYPO = re.compile(r"(?<![\d月年.\-/])([1-9]|1[0-2])([0-3]\d)日")
-ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+ISO = re.compile(r"(?<!\d)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})(?!\d)")
+SPACED = re.compile(r"(?<!\d)(\d{4})\s+(\d{1,2})/(\d{1,2})(?!\d)")
 DMY = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
-YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月")
+YEAR_LINE = re.compile(r"(?m)^\s*((?:19|20)\d{2})\s*$")
 CLOCK = re.compile(r"^\s*\d{1,2}[:：]\d{2}")
-STAMP_BEFORE = re.compile(r"(?:发布时间|发布日期|发表时间|日期|时间|来源|更新时间|编辑)[::]?\s*$")
-VAGUE = re.compile(r"近日|日前|近期|前不久|连日来|日来")
-OPEN_END = re.compile(r"为期(?:一|1)周|为期(?:一个|1个)?(?:星期|礼拜)|为期(?:半个|一个)月")
-VISIT_CUES = re.compile(r"考察|学习|调研|代表团|考察团|访问|座谈|参观|赴|来到|抵达|率|带队|一行|交流")
+DATELINE_AFTER = re.compile(r"^\s*(?:电|讯|消息)")
+STAMP_BEFORE = re.compile(r"(?:发布时间|发布日期|发表时间|发表于|日期|时间|来源|更新时间|编辑|编印)[::]?\s*$")
+RELATIVE = re.compile(r"(今天|今日|昨天|昨日|前天|前日)(?:\(\d{1,2}日\))?(?:上午|下午|中午|晚上|晚|早上|傍晚)?")
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
+VAGUE = re.compile(r"近日|日前|近期|前不久|连日来")
+OPEN_END = re.compile(r"为期(?:一|二|两|三|四|五|六|七|八|九|十|半|\d+)(?:个)?(?:周|星期|礼拜|天|日|个月|月)")
+VISIT_CUES = re.compile(r"考察|学习|调研|代表团|考察团|访问|座谈|参观|赴|来到|抵达|抵|率|带队|一行|交流|会见|来访")
 SENTENCE_END = re.compile(r"[。!?\n]")
+LEAD_WINDOW = 300
+MAX_EXTENSION_DAYS = 7
+STAMP_REACH_DAYS = 183
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,10 @@ class DateMention:
     end_year: int | None = None
     day_only: bool = False
     stamp: bool = False
+
+    @property
+    def is_range(self) -> bool:
+        return self.end_day is not None
 
 
 def cn_number(text: str) -> int:
@@ -74,14 +92,29 @@ def _real(month: int, day: int) -> bool:
         return False
 
 
-def _is_stamp(text: str, start: int, end: int) -> bool:
-    return bool(CLOCK.match(text[end:end + 8]) or STAMP_BEFORE.search(text[max(0, start - 8):start]))
+def _line(text: str, start: int, end: int) -> str:
+    s = text.rfind("\n", 0, start) + 1
+    e = text.find("\n", end)
+    return text[s:e if e >= 0 else len(text)]
+
+
+def _is_stamp(text: str, start: int, end: int, has_year: bool) -> bool:
+    if CLOCK.match(text[end:end + 8]) or DATELINE_AFTER.match(text[end:end + 3]):
+        return True
+    if STAMP_BEFORE.search(text[max(0, start - 8):start]):
+        return True
+    line = _line(text, start, end)
+    return has_year and (len(line) <= 40 or bool(re.search(r"来源|日报|晚报|网|发布", line))) and not VISIT_CUES.search(line)
 
 
 def date_mentions(text: str) -> list[DateMention]:
     """Every day the text names, in order (see the module docstring)."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
     for m in FULL.finditer(text):
         year, month, day = m.group(1), cn_number(m.group(2)), cn_number(m.group(3))
         end_year, end_month, end_day = m.group(5), m.group(6), m.group(7)
@@ -89,53 +122,69 @@ def date_mentions(text: str) -> list[DateMention]:
             continue  # `7月12` without 日 and without a range
         if not _real(month, day):
             continue
+        stamp = _is_stamp(text, m.start(), m.end(), bool(year))
         mention = DateMention(m.start(), m.end(), month, day, int(year) if year else None,
                               cn_number(end_month) if end_month else (month if end_day else None),
                               cn_number(end_day) if end_day else None,
-                              int(end_year) if end_year else (int(year) if year and end_day else None),
-                              stamp=_is_stamp(text, m.start(), m.end()))
+                              int(end_year) if end_year else (int(year) if year and end_day else None), stamp=stamp)
         if mention.end_day is not None and not _real(mention.end_month, mention.end_day):
-            mention = DateMention(m.start(), m.end(), month, day, mention.year, stamp=mention.stamp)
+            mention = DateMention(m.start(), m.end(), month, day, mention.year, stamp=stamp)
         found.append(mention)
         taken.append((m.start(), m.end()))
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
-
-    for m in ISO.finditer(text):
-        if free(m.start(), m.end()) and _real(int(m.group(2)), int(m.group(3))):
-            found.append(DateMention(m.start(), m.end(), int(m.group(2)), int(m.group(3)), int(m.group(1)), stamp=True))
-            taken.append((m.start(), m.end()))
-    for m in DMY.finditer(text):
-        if free(m.start(), m.end()) and _real(int(m.group(2)), int(m.group(1))):
-            found.append(DateMention(m.start(), m.end(), int(m.group(2)), int(m.group(1)), int(m.group(3)), stamp=True))
-            taken.append((m.start(), m.end()))
+    for pattern, order in ((ISO, (1, 2, 3)), (SPACED, (1, 2, 3)), (DMY, (3, 2, 1))):
+        for m in pattern.finditer(text):
+            year, month, day = (int(m.group(i)) for i in order)
+            if free(m.start(), m.end()) and _real(month, day):
+                found.append(DateMention(m.start(), m.end(), month, day, year, stamp=True))
+                taken.append((m.start(), m.end()))
     for m in TYPO.finditer(text):
         if free(m.start(), m.end()) and _real(int(m.group(1)), int(m.group(2))):
-            found.append(DateMention(m.start(), m.end(), int(m.group(1)), int(m.group(2))))
+            found.append(DateMention(m.start(), m.end(), int(m.group(1)), int(m.group(2)),
+                                     stamp=_is_stamp(text, m.start(), m.end(), False)))
             taken.append((m.start(), m.end()))
     found.sort(key=lambda d: d.start)
-    # days alone take the month of the mention before them
+    # days alone and relative days take their month from the mention before them, else from the dateline
+    alone = [("day", m) for m in DAY_ONLY.finditer(text) if free(m.start(), m.end())]
+    relative = [("relative", m) for m in RELATIVE.finditer(text)]
+    merged = sorted([(d.start, "mention", d) for d in found] + [(m.start(), kind, m) for kind, m in alone + relative],
+                    key=lambda x: x[0])
     out: list[DateMention] = []
-    day_alone = sorted((m for m in DAY_ONLY.finditer(text) if free(m.start(), m.end())), key=lambda m: m.start())
-    merged = sorted([(d.start, d) for d in found] + [(m.start(), m) for m in day_alone], key=lambda x: x[0])
     last: DateMention | None = None
-    for _, item in merged:
-        if isinstance(item, DateMention):
+    stamp: DateMention | None = None
+    for _, kind, item in merged:
+        if kind == "mention":
             out.append(item)
-            if not item.stamp:
+            if item.stamp:
+                stamp = stamp or item
+            else:
                 last = item
             continue
-        if last is None:
+        if kind == "relative":
+            if stamp is None:
+                continue
+            try:
+                base = dt.date(stamp.year or 2000, stamp.month, stamp.day) - dt.timedelta(days=RELATIVE_DAYS[item.group(1)])
+            except ValueError:
+                continue
+            year = base.year if stamp.year else None
+            out.append(DateMention(item.start(), item.end(), base.month, base.day, year, day_only=True))
             continue
-        month = last.end_month or last.month
+        anchor = last or stamp
+        if anchor is None:
+            continue
+        month = anchor.end_month or anchor.month
         day = cn_number(item.group(1))
+        previous_day = anchor.end_day or anchor.day
+        if anchor is last and day < previous_day and previous_day - day > 15:
+            month = month % 12 + 1  # `10月31日 … 1日`: the next month
         if not _real(month, day):
             continue
         end_day = cn_number(item.group(2)) if item.group(2) else None
-        mention = DateMention(item.start(), item.end(), month, day, last.end_year or last.year,
-                              month if end_day else None, end_day, None, day_only=True)
-        out.append(mention)
+        if end_day is not None and not _real(month, end_day):
+            end_day = None
+        year = anchor.end_year or anchor.year if anchor is last else None
+        out.append(DateMention(item.start(), item.end(), month, day, year, month if end_day else None, end_day, None,
+                               day_only=True))
     return out
 
 
@@ -147,14 +196,26 @@ def _ordinal(month: int, day: int) -> int:
     return dt.date(2000, month, day).toordinal()
 
 
-def text_year(text: str, mentions: list[DateMention], visit: DateMention | None) -> tuple[int | None, tuple[int, int] | None]:
-    """The year of the dateline/byline and its (month, day) when known: the first full date other than the visit's."""
-    for mention in mentions:
-        if mention is not visit and mention.year:
-            return mention.year, (mention.month, mention.day)
-    for m in YEAR_MONTH.finditer(text):
-        return int(m.group(1)), None
-    return None, None
+def _sentence(text: str, start: int, end: int) -> str:
+    s = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    e = SENTENCE_END.search(text, end)
+    return text[s:e.start() if e else len(text)]
+
+
+def year_near(stamp_year: int, stamp_md: tuple[int, int], visit_md: tuple[int, int]) -> int | None:
+    """The year of a visit day published at the stamp: the stamp's, or the one before across New Year; None when
+    the visit would fall more than half a year before the stamp or after it."""
+    stamp = dt.date(stamp_year, *stamp_md) if _real(*stamp_md) else None
+    if stamp is None:
+        return None
+    for year in (stamp_year, stamp_year - 1):
+        try:
+            delta = (stamp - dt.date(year, *visit_md)).days
+        except ValueError:
+            continue
+        if -1 <= delta <= STAMP_REACH_DAYS:
+            return year
+    return None
 
 
 def published_date(meta: dict | None) -> tuple[int | None, tuple[int, int] | None]:
@@ -169,52 +230,57 @@ def published_date(meta: dict | None) -> tuple[int | None, tuple[int, int] | Non
     return (int(m.group(0)), None) if m else (None, None)
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    s = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
-    e = SENTENCE_END.search(text, end)
-    return text[s:e.start() if e else len(text)]
-
-
-def _visit_mention(text: str, mentions: list[DateMention]) -> DateMention | None:
-    days = [m for m in mentions if not m.stamp]
-    if not days:
-        return None
-    for mention in days:
-        if VISIT_CUES.search(_sentence(text, mention.start, mention.end)):
-            return mention
-    return days[0]
+def _year(text: str, mentions: list[DateMention], start_md: tuple[int, int], meta: dict | None) -> int | None:
+    for mention in mentions:  # the first stamp the visit can belong to (a page's own date may come first)
+        if mention.stamp and mention.year:
+            year = year_near(mention.year, (mention.month, mention.day), start_md)
+            if year is not None:
+                return year
+    line_year = YEAR_LINE.search(text)
+    if line_year:
+        return int(line_year.group(1))
+    year, md = published_date(meta)
+    if year is not None:
+        return year_near(year, md, start_md) if md else year
+    return None
 
 
 def visit_dates(text: str, published: dict | None = None) -> tuple[str | None, str | None]:
     """``(start, end)`` of the visit as ISO strings (`2023-07-12`, `--07-12`) or None; ``published`` is metadata."""
     mentions = date_mentions(text)
-    first = _visit_mention(text, mentions)
-    if first is None:
+    days = [m for m in mentions if not m.stamp]
+    cued = [m for m in days if VISIT_CUES.search(_sentence(text, m.start, m.end))]
+    if not cued:
+        cued = days[:1]
+    if not cued:
         return None, None
-    vague = VAGUE.search(text[:first.start])
-    if vague and VISIT_CUES.search(_sentence(text, vague.start(), vague.end())):
+    first = cued[0]
+    sentence = _sentence(text, first.start, first.end)
+    vague = VAGUE.search(sentence)
+    sentence_start = text.find(sentence)
+    if vague and sentence_start + vague.start() < first.start:
         return None, None
-    start_md = (first.month, first.day)
-    end_md = (first.end_month, first.end_day) if first.end_day else start_md
-    if first.end_day is None:
-        start_ord = _ordinal(*start_md)
-        for later in mentions:
-            if later.start <= first.start or later.stamp or later.year:
+    lead = [m for m in cued if m.start - first.start <= LEAD_WINDOW]
+    start = min(lead, key=lambda m: _ordinal(m.month, m.day))
+    start_md = (start.month, start.day)
+    ranges = [m for m in lead if m.is_range]
+    if ranges:
+        last = max(ranges, key=lambda m: _ordinal(m.end_month, m.end_day))
+        end_md = (last.end_month, last.end_day)
+        end_year = last.end_year
+    else:
+        end_md, end_year = start_md, None
+        for later in days:
+            if later.start <= start.start or later.year:
+                continue
+            if not later.day_only and later not in lead:
                 continue
             ordinal = _ordinal(later.end_month or later.month, later.end_day or later.day)
-            if 0 < ordinal - start_ord <= 7 and ordinal > _ordinal(*end_md):
+            if 0 < ordinal - _ordinal(*start_md) <= MAX_EXTENSION_DAYS and ordinal > _ordinal(*end_md):
                 end_md = (later.end_month or later.month, later.end_day or later.day)
-    open_end = bool(OPEN_END.search(text)) and first.end_day is None and end_md == start_md
-    year = first.year
-    if year is None:
-        year, stamp_md = text_year(text, mentions, first)
-        if year is None:
-            year, stamp_md = published_date(published)
-        if year is not None and stamp_md is not None and _ordinal(*start_md) > _ordinal(*stamp_md) + 14:
-            year -= 1
-    end_year = first.end_year or year
+    open_end = not ranges and end_md == start_md and bool(OPEN_END.search(text))
+    year = start.year or _year(text, mentions, start_md, published)
+    end_year = end_year or year
     if end_year is not None and _ordinal(*end_md) < _ordinal(*start_md):
         end_year += 1
-    start = _iso(year, *start_md)
-    end = None if open_end else _iso(end_year if year else None, *end_md)
-    return start, end
+    return _iso(year, *start_md), (None if open_end else _iso(end_year if year else None, *end_md))

@@ -184,7 +184,10 @@ def analyse(text: str, entities, meta: dict | None = None, model: VisitModel | N
     def jurisdictions_of(name: str) -> list[Jurisdiction]:
         return [p.normalized for o in by_name.get(name, []) for p in o.posts if p.normalized is not None]
 
-    leader_juris = [j for name in candidate_names for j in jurisdictions_of(name)[:1]]
+    # only what the posts say or their sentence settles: a leader's bare 市委书记 resolved as "the only 市 of the
+    # report" is often the host's city
+    leader_juris = [p.normalized for name in candidate_names for o in by_name.get(name, [])[:1] for p in o.posts[:1]
+                    if p.normalized is not None and p.resolved_by in ("post", "chain", "sentence", "home")]
     post_juris = [p.normalized for o in officials for p in o.posts if p.normalized is not None]
     title = meta_title(meta)
     parties = find_parties(text, leader_juris, post_juris, title)
@@ -257,7 +260,8 @@ def party_training_rows(report) -> tuple[list[dict], list[str]]:
     officials = link_officials(report.text, spans, home)
     leader_names = [name for name, _ in leader_candidates(report.text, spans)]
     post_juris = [p.normalized for o in officials for p in o.posts if p.normalized is not None]
-    leader_juris = [p.normalized for o in officials if o.name in leader_names for p in o.posts[:1] if p.normalized is not None]
+    leader_juris = [p.normalized for o in officials if o.name in leader_names for p in o.posts[:1]
+                    if p.normalized is not None and p.resolved_by in ("post", "chain", "sentence", "home")]
     title = meta_title(getattr(report, "meta", None))
     parties = find_parties(report.text, leader_juris, post_juris, title)
     cands, rows = _party_inputs(report.text, title, parties, officials, leader_names, post_juris)
