@@ -21,7 +21,7 @@ from spacy.tokens import Doc, DocBin
 
 from kaocha.annotations.records import AnnotatedReport, AnnotationError
 from kaocha.annotations.validate import load_gold
-from kaocha.components import REPORT_CONTEXT
+from kaocha.components import REPORT_CONTEXT, REPORT_VISIT
 from kaocha.labels import CATEGORY_LABELS
 
 DEFAULT_GOLD = Path("annotations/gold.jsonl")
@@ -56,6 +56,8 @@ def sentence_docs(nlp: Language, report: AnnotatedReport, misaligned: list[Misal
         doc.cats = {label: 1.0 if label in sentence.cats else 0.0 for label in CATEGORY_LABELS}
         doc.user_data["report"] = report.id
         doc.user_data[REPORT_CONTEXT] = {"text": report.text, "offset": sentence.start}
+        if report.visit is not None:
+            doc.user_data[REPORT_VISIT] = report.visit.to_dict()
         docs.append(doc)
     return docs
 

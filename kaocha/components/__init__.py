@@ -8,3 +8,7 @@ loading a model runs no stored code.
 
 #: user_data key of a sentence Doc's report: {"text": report text, "offset": sentence start}.
 REPORT_CONTEXT = "kaocha_report_context"
+#: user_data key of a training sentence Doc's report visit record (spec §5, a JSON-ready dict).
+REPORT_VISIT = "kaocha_report_visit"
+#: user_data key of a whole-report Doc's metadata (``{"title": ..., "date": ...}``) for the visit component.
+REPORT_META = "kaocha_report_meta"
