@@ -97,6 +97,8 @@ class Report:
     extra: dict = field(default_factory=dict)
     sha256: str | None = None
     meta: dict = field(default_factory=dict)
+    #: spec §5 visit record: visitor, host, start, end, leaders, sides (docs/visits.md)
+    visit: dict | None = None
 
     def to_dict(self) -> dict:
         record = asdict(self)
@@ -128,7 +130,7 @@ class Report:
                 areas=[Area(**a) for a in record["areas"]],
                 sentences=[Sentence(**s) for s in record["sentences"]],
                 id=record.get("id"), source=record.get("source"), extra=extra,
-                sha256=record.get("sha256"), meta=dict(record.get("meta") or {}))
+                sha256=record.get("sha256"), meta=dict(record.get("meta") or {}), visit=record.get("visit"))
         except (KeyError, TypeError) as err:
             raise ValueError(f"report record {record.get('id')!r} is malformed ({type(err).__name__}: {err})") from None
 
@@ -276,22 +278,23 @@ def check_positive(**values: int) -> None:
 
 
 def to_dataframes(reports: Iterable[Report]) -> dict:
-    """pandas tables: ``entities``, ``officials`` (one row per official and
-    post), ``venues`` and ``areas`` (one row per area of a report: how many
-    sentences carry it, their share of the report's sentences, the best
-    sentence score, the sentence ids), each with a ``report`` column
-    (docs/fields.md describes every column)."""
+    """pandas tables, each with a ``report`` column: ``entities``, ``venues``
+    and ``areas`` (one row per area of a report: how many sentences carry it,
+    their share of the report's sentences, the best sentence score, the
+    sentence ids; docs/fields.md), and from the visit record (docs/visits.md):
+    ``officials`` (one row per official per report: side, leader, post, post
+    type and level, normalized jurisdiction and code), ``visits`` (one row per
+    report) and ``people`` (one row per person across reports)."""
     import pandas as pd
 
-    rows = {"entities": [], "officials": [], "venues": [], "areas": []}
+    from kaocha import visit_tables
+
+    reports = list(reports)
+    rows = {"entities": [], "venues": [], "areas": []}
     for n, report in enumerate(reports):
         rid = report.id if report.id is not None else n
         for e in report.entities:
             rows["entities"].append({"report": rid, "label": e.label, "text": e.text, "start": e.start, "end": e.end})
-        for o in report.officials:
-            for post in o.posts or [Post("", None)]:
-                rows["officials"].append({"report": rid, "official": o.name, "post": post.text or None,
-                                          "jurisdiction": post.jurisdiction, "mentions": len(o.mentions)})
         for order, v in enumerate(report.venues, start=1):
             rows["venues"].append({"report": rid, "venue": v.name, "order": order, "mentions": len(v.mentions),
                                    "first_start": v.mentions[0][0]})
@@ -299,7 +302,10 @@ def to_dataframes(reports: Iterable[Report]) -> dict:
             rows["areas"].append({"report": rid, "area": a.label, "count": a.count, "share": a.share,
                                   "score": a.score, "sentences": ",".join(map(str, a.sentences))})
     columns = {"entities": ["report", "label", "text", "start", "end"],
-               "officials": ["report", "official", "post", "jurisdiction", "mentions"],
                "venues": ["report", "venue", "order", "mentions", "first_start"],
                "areas": ["report", "area", "count", "share", "score", "sentences"]}
-    return {name: pd.DataFrame(r, columns=columns[name]) for name, r in rows.items()}
+    tables = {name: pd.DataFrame(r, columns=columns[name]) for name, r in rows.items()}
+    tables["officials"] = visit_tables.officials(reports)
+    tables["visits"] = visit_tables.visits(reports)
+    tables["people"] = visit_tables.people(reports)
+    return tables

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kaocha.api import Report, decision_threshold, report_from_docs
+from kaocha.visit_predict import predict_visit
 from kaocha.components import REPORT_CONTEXT
 from kaocha.corpus import CorpusError, sha256_bytes
 from kaocha.long_text import CHUNK_CHARS, chunk_spans
@@ -163,10 +164,14 @@ def _pipeline_reports(nlp, prepared: list[tuple[str, dict]], batch_size: int) ->
     for (index, start), doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size)):
         grouped[index].append((start, doc))
     threshold = decision_threshold(nlp)
+    visit_model = nlp.get_pipe("kaocha_visit").model if "kaocha_visit" in nlp.pipe_names else None
     reports = []
     for (text, fields), docs in zip(prepared, grouped):
         report = report_from_docs(text, docs, threshold, fields["report_id"], fields["source"])
         report.sha256, report.meta = fields["sha256"], fields["meta"]
+        # The visit record reads the whole report (all pieces) and its metadata (the year of a dateless text);
+        # without a fitted kaocha_visit component, sides come from the rule baseline.
+        report.visit = predict_visit(text, report.entities, report.meta, visit_model).to_dict()
         reports.append(report)
     return reports
 

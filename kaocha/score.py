@@ -36,7 +36,7 @@ from kaocha.report_page import render_page
 from kaocha.options import encoding_option
 
 FORMATS = ("jsonl", "csv", "table", "html")
-TABLES = ("entities", "officials", "venues", "areas")
+TABLES = ("entities", "officials", "venues", "areas", "visits", "people")
 DEFAULT_TABLE = {"csv": "entities", "table": "officials"}
 MODEL_DEFAULT = f"installed {PACKAGE_NAME}, else ${ENV_VAR}, else models/model-best here or in the kaocha checkout"
 
@@ -144,7 +144,7 @@ def score(
                                help="Trained model directory (or installed pipeline package name)."),
     output_format: str = typer.Option("jsonl", "--format", help="jsonl, csv, table or html."),
     table: str = typer.Option(None, "--table", show_default="entities for csv, officials for table",
-                              help="Which table, for --format csv or table: entities, officials, venues or areas."),
+                              help="Which table, for --format csv or table: entities, officials, venues, areas, visits or people."),
     out: Path = typer.Option(None, "--out", help="Write here instead of stdout (JSONL record by record, others atomically)."),
     resume: bool = typer.Option(False, "--resume", help="JSONL --out: score only the reports not yet in it."),
     replace: bool = typer.Option(False, "--replace", help="JSONL --out: start an existing output over."),

@@ -23,13 +23,19 @@ def test_extract_in_a_fresh_process_returns_officials_with_posts(small_model, se
     assert any(posts for _, posts in officials), officials
 
 
-def test_to_dataframes_has_one_row_per_official_and_post(small_model, seeds_dir):
+def test_to_dataframes_has_one_row_per_official_per_report_with_its_side(small_model, seeds_dir):
     nlp = load(small_model)
     reports = [kaocha.extract(p.read_text(encoding="utf-8"), nlp, report_id=p.stem) for p in sorted(seeds_dir.glob("*.txt"))[:2]]
     tables = kaocha.to_dataframes(reports)
-    assert set(tables) == {"entities", "officials", "venues", "areas"}
+    assert set(tables) == {"entities", "officials", "venues", "areas", "visits", "people"}
     assert len(tables["entities"]) == sum(len(r.entities) for r in reports)
-    assert len(tables["officials"]) == sum(max(1, len(o.posts)) for r in reports for o in r.officials)
+    assert len(tables["officials"]) == sum(len(r.officials) for r in reports)
+    assert len(tables["visits"]) == len(reports)
+    for report in reports:
+        assert set(report.visit) == {"visitor", "host", "start", "end", "leaders", "sides"}
+        assert set(report.visit["sides"]) == {o.name for o in report.officials}
+        rows = tables["officials"][tables["officials"]["report"] == report.id]
+        assert dict(zip(rows["name"], rows["side"])) == report.visit["sides"]
     assert set(tables["entities"]["report"]) <= {r.id for r in reports}
 
 
