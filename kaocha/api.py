@@ -182,6 +182,17 @@ def decision_threshold(nlp) -> float:
     return float(nlp.get_pipe(CATS_PIPE).cfg["threshold"]) if CATS_PIPE in nlp.pipe_names else 0.5
 
 
+def piece_annotations(doc, offset: int = 0) -> tuple[list, list]:
+    """A Doc's entity spans ``(start, end, label)`` and scored sentences, with
+    offsets moved by ``offset`` (small: the Doc itself can then be dropped)."""
+    spans = [(e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents]
+    if doc.has_extension("sentence_cats") and doc._.sentence_cats is not None:
+        scored = [{"start": s["start"] + offset, "end": s["end"] + offset, "cats": s["cats"]} for s in doc._.sentence_cats]
+    else:
+        scored = [{"start": s + offset, "end": e + offset, "cats": {}} for s, e in sentence_spans(doc.text)]
+    return spans, scored
+
+
 def report_from_docs(text: str, pieces: list, threshold: float = 0.5, report_id: str | None = None,
                      source: str | None = None) -> Report:
     """A `Report` of ``text`` from annotated Docs of its pieces: ``pieces`` is
@@ -190,12 +201,15 @@ def report_from_docs(text: str, pieces: list, threshold: float = 0.5, report_id:
     `kaocha.long_text`). Entity and sentence offsets become offsets into ``text``."""
     spans, scored = [], []
     for offset, doc in pieces:
-        spans.extend((e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents)
-        if doc.has_extension("sentence_cats") and doc._.sentence_cats is not None:
-            scored.extend({"start": s["start"] + offset, "end": s["end"] + offset, "cats": s["cats"]}
-                          for s in doc._.sentence_cats)
-        else:
-            scored.extend({"start": s + offset, "end": e + offset, "cats": {}} for s, e in sentence_spans(doc.text))
+        piece_spans, piece_scored = piece_annotations(doc, offset)
+        spans.extend(piece_spans)
+        scored.extend(piece_scored)
+    return report_from_annotations(text, spans, scored, threshold, report_id, source)
+
+
+def report_from_annotations(text: str, spans: list, scored: list, threshold: float = 0.5,
+                            report_id: str | None = None, source: str | None = None) -> Report:
+    """A `Report` from entity spans and scored sentences (offsets into ``text``)."""
     entities = [Entity(label, text[s:e], s, e) for s, e, label in spans]
 
     officials: dict[str, Official] = {}

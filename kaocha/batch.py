@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kaocha.api import Report, decision_threshold, report_from_docs
+from kaocha.api import Report, decision_threshold, piece_annotations, report_from_annotations
 from kaocha.visit_predict import predict_visit
 from kaocha.components import REPORT_CONTEXT
 from kaocha.corpus import CorpusError, sha256_bytes
@@ -41,6 +41,10 @@ BATCHES_PER_PROCESS = 4
 
 class ReportScoringError(RuntimeError):
     """The pipeline failed on one report; the message names it."""
+
+
+class IndexFileWarning(UserWarning):
+    """An ``index.tsv`` beside report files could not be used (records get no ``meta``)."""
 
 
 @dataclass
@@ -130,7 +134,7 @@ def file_meta(path: Path) -> dict:
     """What ``index.tsv`` beside a report file says about it (empty values left out)."""
     rows, problem = directory_index(path.parent)
     if problem:
-        warnings.warn(problem, stacklevel=2)
+        warnings.warn(problem, IndexFileWarning, stacklevel=2)
     return {k: v for k, v in rows.get(path.name, {}).items() if v}
 
 
@@ -149,25 +153,47 @@ def _prepare(item: TextInput | FileInput) -> tuple[str, dict]:
     return text, fields
 
 
+def _groups(pieces: list, batch_size: int, max_chars: int) -> Iterator[list]:
+    """Consecutive pieces, at most ``batch_size`` of them and (unless one piece
+    alone is longer) ``max_chars`` characters together: the memory of one
+    ``nlp.pipe`` batch grows with its characters."""
+    group, chars = [], 0
+    for piece in pieces:
+        if group and (len(group) >= batch_size or chars + len(piece[2]) > max_chars):
+            yield group
+            group, chars = [], 0
+        group.append(piece)
+        chars += len(piece[2])
+    if group:
+        yield group
+
+
 def _pipeline_reports(nlp, prepared: list[tuple[str, dict]], batch_size: int) -> list[Report]:
-    """Run the pipeline over the reports' pieces and join each report's pieces."""
+    """Run the pipeline over the reports' pieces and join each report's pieces.
+    Each Doc is reduced to its annotations as soon as it is made, so a long
+    report never holds more than one batch of Docs."""
     limit = min(CHUNK_CHARS, nlp.max_length)
-    pieces, owners = [], []
-    for index, (text, _) in enumerate(prepared):
-        for start, end in chunk_spans(text, limit):
-            doc = nlp.make_doc(text[start:end])
-            if (start, end) != (0, len(text)):
+    pieces = [(index, start, text[start:end]) for index, (text, _) in enumerate(prepared)
+              for start, end in chunk_spans(text, limit)]
+    annotations = [([], []) for _ in prepared]
+    for group in _groups(pieces, batch_size, limit):
+        docs = []
+        for index, start, piece in group:
+            doc = nlp.make_doc(piece)
+            text = prepared[index][0]
+            if len(piece) != len(text):
                 doc.user_data[REPORT_CONTEXT] = {"text": text, "offset": start}
-            pieces.append(doc)
-            owners.append((index, start))
-    grouped: list[list] = [[] for _ in prepared]
-    for (index, start), doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size)):
-        grouped[index].append((start, doc))
+            docs.append(doc)
+        for (index, start, _), doc in zip(group, nlp.pipe(docs, batch_size=len(docs))):
+            spans, scored = piece_annotations(doc, start)
+            annotations[index][0].extend(spans)
+            annotations[index][1].extend(scored)
+        del docs
     threshold = decision_threshold(nlp)
     visit_model = nlp.get_pipe("kaocha_visit").model if "kaocha_visit" in nlp.pipe_names else None
     reports = []
-    for (text, fields), docs in zip(prepared, grouped):
-        report = report_from_docs(text, docs, threshold, fields["report_id"], fields["source"])
+    for (text, fields), (spans, scored) in zip(prepared, annotations):
+        report = report_from_annotations(text, spans, scored, threshold, fields["report_id"], fields["source"])
         report.sha256, report.meta = fields["sha256"], fields["meta"]
         # The visit record reads the whole report (all pieces) and its metadata (the year of a dateless text);
         # without a fitted kaocha_visit component, sides come from the rule baseline.

@@ -9,7 +9,8 @@ without either, at the window's edge (the only case where a sentence is
 split). Pieces cut at line breaks or sentence ends give the same sentences
 as the whole text; the rule features still see the whole report (each piece
 carries it as its report context), and the results are joined with offsets
-into the whole text (`kaocha.api.report_from_docs`).
+into the whole text (`kaocha.batch`, one batch of at most `CHUNK_CHARS`
+characters in memory at a time).
 """
 
 from __future__ import annotations

@@ -68,6 +68,15 @@ class Progress:
         self.stream.write("\r\033[K" + self.line())
         self.stream.flush()
 
+    def message(self, text: str) -> None:
+        """Print a line of its own (an error, say) above the progress line."""
+        if self.enabled and self.last_draw is not None:
+            self.stream.write("\r\033[K")
+        self.stream.write(text + "\n")
+        if self.enabled and self.last_draw is not None:
+            self._draw()
+        self.stream.flush()
+
     def finish(self) -> None:
         """End the line (at 100% when every report was done)."""
         if self.enabled and self.last_draw is not None:

@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import os
 import signal
 import sys
+import warnings
 from pathlib import Path
 
 import typer
 
 from kaocha.api import Report, to_dataframes
-from kaocha.batch import FileInput, directory_index, score_inputs
+from kaocha.batch import FileInput, IndexFileWarning, directory_index, score_inputs
 from kaocha.corpus import sha256_bytes
 from kaocha.files import write_text_atomically
 from kaocha.model_dir import ENV_VAR, PACKAGE_NAME, ModelError, find_model, load_model
@@ -138,22 +140,8 @@ def plan_resume(out: Path, files: list[Path]) -> tuple[list[Path], int]:
     return todo, len(files) - len(todo)
 
 
-def score(
-    paths: list[Path] = typer.Argument(..., help="Report files or directories of report files."),
-    model: Path = typer.Option(None, "--model", show_default=MODEL_DEFAULT,
-                               help="Trained model directory (or installed pipeline package name)."),
-    output_format: str = typer.Option("jsonl", "--format", help="jsonl, csv, table or html."),
-    table: str = typer.Option(None, "--table", show_default="entities for csv, officials for table",
-                              help="Which table, for --format csv or table: entities, officials, venues, areas, visits or people."),
-    out: Path = typer.Option(None, "--out", help="Write here instead of stdout (JSONL record by record, others atomically)."),
-    resume: bool = typer.Option(False, "--resume", help="JSONL --out: score only the reports not yet in it."),
-    replace: bool = typer.Option(False, "--replace", help="JSONL --out: start an existing output over."),
-    n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes (2 on 2 cores halves the time of a large folder)."),
-    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Reports per batch of the pipeline."),
-    pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a directory are reports (any letter case)."),
-    encoding: str = encoding_option(),
-) -> None:
-    """Score report files: officials with posts, venues, areas, sentences."""
+def check_options(output_format: str, table: str | None, out: Path | None, resume: bool, replace: bool) -> str:
+    """Refuse option combinations that would be ignored; the table to write."""
     if output_format not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     if table is not None and output_format not in DEFAULT_TABLE:
@@ -165,7 +153,42 @@ def score(
         fail("--resume and --replace apply to JSONL written to --out")
     if resume and replace:
         fail("--resume and --replace exclude each other")
+    return table
 
+
+def warn_about_inputs(files: list[Path]) -> None:
+    """An unusable index.tsv (once per folder), and files that would share an id."""
+    warnings.simplefilter("ignore", IndexFileWarning)  # said here instead, once per folder
+    for directory in sorted({p.parent for p in files}):
+        problem = directory_index(directory)[1]
+        if problem:
+            typer.echo(f"warning: {problem}", err=True)
+    stems: dict[str, list[Path]] = {}
+    for path in files:
+        stems.setdefault(path.stem, []).append(path)
+    for stem, same in stems.items():
+        if len(same) > 1:
+            typer.echo(f"warning: {len(same)} files share the report id {stem!r} ({', '.join(map(str, same))}); "
+                       "tell them apart by `source`", err=True)
+
+
+def score(
+    paths: list[Path] = typer.Argument(..., help="Report files or directories of report files."),
+    model: Path = typer.Option(None, "--model", show_default=MODEL_DEFAULT,
+                               help="Trained model directory (or installed pipeline package name)."),
+    output_format: str = typer.Option("jsonl", "--format", help="jsonl, csv, table or html."),
+    table: str = typer.Option(None, "--table", show_default="entities for csv, officials for table",
+                              help="Which table, for --format csv or table: entities, officials, venues, areas, visits or people."),
+    out: Path = typer.Option(None, "--out", help="Write here instead of stdout (JSONL record by record, others atomically)."),
+    resume: bool = typer.Option(False, "--resume", help="JSONL --out: score only the reports not yet in it."),
+    replace: bool = typer.Option(False, "--replace", help="JSONL --out: start an existing output over."),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes; 2 on a 2-core machine with idle cores scores a large folder in about half the time."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Reports per batch of the pipeline."),
+    pattern: str = typer.Option("*.txt", "--pattern", help="Which files of a directory are reports (any letter case)."),
+    encoding: str = encoding_option(),
+) -> None:
+    """Score report files: officials with posts, venues, areas, sentences."""
+    table = check_options(output_format, table, out, resume, replace)
     files, problems = report_files(paths, pattern)
     check_out(out, paths, files)
     streaming = output_format == "jsonl" and out is not None
@@ -177,36 +200,28 @@ def score(
             lines = out.read_bytes().count(b"\n")
             fail(f"{out} already exists ({lines} line(s)): add --resume to score only the reports missing "
                  f"from it, or --replace to start it over")
-
-    for directory in sorted({p.parent for p in files}):
-        if directory_index(directory)[1]:
-            typer.echo(f"warning: {directory_index(directory)[1]}", err=True)
-    stems: dict[str, list[Path]] = {}
-    for path in files:
-        stems.setdefault(path.stem, []).append(path)
-    for stem, same in stems.items():
-        if len(same) > 1:
-            typer.echo(f"warning: {len(same)} files share the report id {stem!r} ({', '.join(map(str, same))}); "
-                       "tell them apart by `source`", err=True)
-
+    warn_about_inputs(files)
     try:
         where = find_model(model)
         nlp = load_model(where)
     except ModelError as err:
         fail(str(err))
     typer.echo(f"model: {where}", err=True)
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
 
     writer = RecordWriter(out, fresh=not resume) if streaming else None
     reports: list[Report] = []
     sizes = {path: max(path.stat().st_size, 1) if path.exists() else 1 for path in files}
     progress = Progress(len(files), sum(sizes.values()), enabled=sys.stderr.isatty() and len(files) > 5)
-    scored = 0
+    failed, scored = len(problems), 0
     try:
         with interrupts_raise(), contextlib.closing(score_inputs(
                 nlp, [FileInput(p, encoding) for p in files], batch_size=batch_size, n_process=n_process)) as outcomes:
             for outcome in outcomes:
                 if outcome.report is None:
-                    problems.append(outcome.message)
+                    failed += 1
+                    progress.message(f"error: {outcome.message}")
                 elif writer is not None:
                     writer.write(outcome.report.to_dict())
                 elif output_format == "jsonl":  # stdout, line by line
@@ -217,6 +232,9 @@ def score(
                 scored += outcome.report is not None
                 progress.advance(sizes[outcome.input.path])
         progress.finish()
+    except BrokenPipeError:  # `kaocha score DIR | head`: the reader has gone, which is no error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0)
     except KeyboardInterrupt as err:
         progress.finish()
         if writer is not None:
@@ -224,7 +242,8 @@ def score(
             typer.echo(f"interrupted: {writer.written} record(s) written to {out} in this run; "
                        "run the same command with --resume to finish", err=True)
         else:
-            typer.echo("interrupted: nothing written", err=True)
+            typer.echo(f"interrupted after {progress.done_reports} report(s)"
+                       + ("" if output_format == "jsonl" else "; nothing written"), err=True)
         raise typer.Exit(143 if isinstance(err, Terminated) else 130)
     finally:
         if writer is not None:
@@ -240,8 +259,6 @@ def score(
             typer.echo(f"wrote {len(reports)} report(s) to {out}", err=True)
         else:
             sys.stdout.write(content)
-    for problem in problems:
-        typer.echo(f"error: {problem}", err=True)
-    if problems:
-        typer.echo(f"{len(problems)} file(s) failed, {scored} scored", err=True)
+    if failed:
+        typer.echo(f"{failed} file(s) failed, {scored} scored", err=True)
         raise typer.Exit(1)

@@ -183,17 +183,33 @@ def test_bad_files_are_reported_and_skipped_with_nonzero_exit(small_model, repor
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3  # the good files are still scored
 
 
+def test_metadata_from_index_tsv_and_a_bad_index_is_one_warning(small_model, reports_dir):
+    (reports_dir / "index.tsv").write_text("file\ttitle\turl\ngb.txt\t某代表团考察\thttp://example.org/1\n",
+                                           encoding="utf-8")
+    records = {r["id"]: r for r in records_of(run(reports_dir, "--model", small_model).stdout)}
+    assert records["gb"]["meta"] == {"title": "某代表团考察", "source": "http://example.org/1"}
+    assert records["000_c05603fa1a6d8289"]["meta"] == {}
+    (reports_dir / "index.tsv").write_text("name\ttitle\nx\ty\n", encoding="utf-8")
+    from kaocha.batch import directory_index
+
+    directory_index.cache_clear()
+    result = run(reports_dir, "--model", small_model)
+    assert result.exit_code == 0 and len(records_of(result.stdout)) == 3
+    warnings = [line for line in result.stderr.splitlines() if "index.tsv" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("warning:") and "'file' column" in warnings[0]
+
+
 def test_a_report_the_pipeline_fails_on_is_one_error_line(small_model, reports_dir, monkeypatch):
     import kaocha.batch
 
-    real = kaocha.batch.report_from_docs
+    real = kaocha.batch.report_from_annotations
 
-    def failing(text, pieces, threshold, report_id, source):
+    def failing(text, spans, scored, threshold, report_id, source):
         if report_id == "gb":
             raise MemoryError("simulated")
-        return real(text, pieces, threshold, report_id, source)
+        return real(text, spans, scored, threshold, report_id, source)
 
-    monkeypatch.setattr(kaocha.batch, "report_from_docs", failing)
+    monkeypatch.setattr(kaocha.batch, "report_from_annotations", failing)
     result = run(reports_dir, "--model", small_model)
     assert result.exit_code == 1
     assert [r["id"] for r in records_of(result.stdout)] == ["000_c05603fa1a6d8289", "001_827e0376d35ad4cd"]
