@@ -292,7 +292,7 @@ def check_positive(**values: int) -> None:
 
 
 def to_dataframes(reports: Iterable[Report]) -> dict:
-    """pandas tables, each with a ``report`` column: ``entities``, ``venues``
+    """pandas tables (all but ``people`` with a ``report`` column): ``entities``, ``venues``
     and ``areas`` (one row per area of a report: how many sentences carry it,
     their share of the report's sentences, the best sentence score, the
     sentence ids; docs/fields.md), and from the visit record (docs/visits.md):
