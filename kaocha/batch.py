@@ -184,7 +184,9 @@ def _pipeline_reports(nlp, prepared: list[tuple[str, dict]], batch_size: int) ->
             if len(piece) != len(text):
                 doc.user_data[REPORT_CONTEXT] = {"text": text, "offset": start}
             docs.append(doc)
-        for (index, start, _), doc in zip(group, nlp.pipe(docs, batch_size=len(docs))):
+        # kaocha_visit is run below, once per whole report with its metadata, not per piece.
+        disabled = [name for name in ("kaocha_visit",) if name in nlp.pipe_names]
+        for (index, start, _), doc in zip(group, nlp.pipe(docs, batch_size=len(docs), disable=disabled)):
             spans, scored = piece_annotations(doc, start)
             annotations[index][0].extend(spans)
             annotations[index][1].extend(scored)
