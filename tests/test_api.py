@@ -99,7 +99,7 @@ def test_records_read_back_from_jsonl_and_short_repr(small_model, seeds_dir, tmp
     assert len(repr(reports[0])) < 200 and reports[0].id in repr(reports[0])
     assert len(reports[0].text) > 1000  # so the repr is short because it leaves the text out
     with_visit = {**reports[0].to_dict(), "visit": {"visitor": ["北京市"]}}
-    assert kaocha.Report.from_dict(with_visit).extra["visit"] == {"visitor": ["北京市"]}
+    assert kaocha.Report.from_dict(with_visit).visit == {"visitor": ["北京市"]}
     path.write_text(path.read_text(encoding="utf-8") + '{"id": "x"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"out.jsonl:3: .*lacks text"):
         list(kaocha.read_records(path))

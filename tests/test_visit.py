@@ -135,3 +135,9 @@ def test_import_with_a_bad_visit_record_writes_nothing(tiny_corpus, tmp_path):
     assert result.exit_code == 1
     assert "nothing imported" in result.output and "visit start: '2023-02-30' is not a real day" in result.output
     assert not into.exists()
+
+
+def test_a_visit_read_back_from_a_docbin_with_tuples_parses():
+    """spaCy's DocBin returns user_data lists as tuples (training Docs carry their report's visit)."""
+    raw = {**visit().to_dict(), "visitor": ("北京市",), "leaders": ("尹力",)}
+    assert parse_visit(raw).visitor == ["北京市"] and parse_visit(raw).leaders == ["尹力"]

@@ -61,7 +61,8 @@ def date_problem(value: str | None) -> str | None:
 
 
 def _string_list(raw, name: str) -> list[str]:
-    if not isinstance(raw, list) or not all(isinstance(item, str) and item.strip() for item in raw):
+    # a tuple too: spaCy's DocBin gives user_data lists back as tuples
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(item, str) and item.strip() for item in raw):
         raise ValueError(f"visit field {name!r} must be a list of non-empty strings, got {raw!r}")
     return list(raw)
 
