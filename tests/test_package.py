@@ -23,4 +23,4 @@ def test_package_installs_and_loads_by_name(small_model, tmp_path):
     load = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env={**os.environ, "PYTHONPATH": str(target)})
     assert load.returncode == 0, load.stderr[-2000:]
-    assert load.stdout.split() == ["kaocha", "kaocha_sentence_cats", "True"]
+    assert load.stdout.split() == ["kaocha", "kaocha_visit", "True"]

@@ -75,14 +75,16 @@ def test_index_cards_legend_and_no_outside_resources(records):
     assert page.legend_codes == list(CATEGORY_LABELS)
     assert page.resources == []  # one file: nothing to fetch
     assert page.marks == sum(len(r["entities"]) for r in records)
-    assert page.visit_cards == [] and page.side_headers == 0
+    without_visit = [{k: v for k, v in r.items() if k != "visit"} for r in records]
+    assert Page(render_page(without_visit)).visit_cards == [] and Page(render_page(without_visit)).side_headers == 0
+    assert page.visit_cards == [r["id"] for r in records]  # every scored record carries its visit record
 
 
 def test_visit_block_and_sides_when_the_record_has_a_visit(records):
     official = records[0]["officials"][0]["name"]
     with_visit = {**records[0], "visit": {"visitor": ["北京市"], "host": ["上海市"], "start": "2023-07-12",
                                           "end": "2023-07-13", "leaders": [official], "sides": {official: "visiting"}}}
-    markup = render_page([with_visit, records[1]])
+    markup = render_page([with_visit, {k: v for k, v in records[1].items() if k != "visit"}])
     page = Page(markup)
     assert page.visit_cards == [records[0]["id"]] and page.side_headers == 1
     assert "北京市 → 上海市" in markup and "2023-07-12 – 2023-07-13" in markup and "visiting: " + official in markup

@@ -73,16 +73,16 @@ def test_table_format_is_an_aligned_table_of_the_chosen_table(small_model, repor
     result = run(reports_dir, "--model", small_model, "--format", "table")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["report", "path", "official", "post", "jurisdiction", "mentions"]
+    assert lines[0].split()[:6] == ["report", "path", "name", "side", "leader", "post"]
     columns = [(m.start(), m.end()) for m in re.finditer("-+", lines[1])]
-    assert len(columns) == 6
+    assert len(columns) == 16  # report, path and the 14 columns of the officials table
     csv = pd.read_csv(io.BytesIO(run(reports_dir, "--model", small_model, "--format", "csv",
                                      "--table", "officials").stdout_bytes), encoding="utf-8-sig", keep_default_na=False)
     assert len(lines) - 2 == len(csv) > 0
     for line, row in zip(lines[2:], csv.itertuples()):
         cells = [on_screen(line)[start:end].strip() for start, end in columns]
-        assert cells[0] == on_screen(row.report) and cells[2] == on_screen(row.official)
-        assert cells[3] == on_screen(row.post) and cells[5] == str(row.mentions)
+        assert cells[0] == on_screen(row.report) and cells[2] == on_screen(row.name)
+        assert cells[3] == row.side and cells[5] == on_screen(row.post) and cells[15] == str(row.start)
 
 
 def test_csv_has_a_bom_and_escapes_formula_cells(small_model, reports_dir):
@@ -91,7 +91,7 @@ def test_csv_has_a_bom_and_escapes_formula_cells(small_model, reports_dir):
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes.startswith("\ufeff".encode("utf-8"))
     frame = pd.read_csv(io.BytesIO(result.stdout_bytes), encoding="utf-8-sig")
-    assert list(frame.columns[:5]) == ["report", "path", "official", "post", "jurisdiction"]
+    assert list(frame.columns[:5]) == ["report", "path", "name", "side", "leader"]
     reports = set(frame["report"])
     assert "'=HYPERLINK(1)" in reports and "=HYPERLINK(1)" not in reports
 

@@ -66,7 +66,7 @@ def test_real_training_with_replace_swaps_in_a_loadable_pair(tmp_path):
 def test_model_directory_holds_only_what_spacy_writes(small_model):
     """docs/guarantees.md lists what a model directory may contain; the session's trained model has exactly that."""
     assert sorted(p.name for p in small_model.iterdir()) == [
-        "config.cfg", "kaocha_sentence_cats", "meta.json", "ner", "tok2vec", "tokenizer", "vocab"]
+        "config.cfg", "kaocha_sentence_cats", "kaocha_visit", "meta.json", "ner", "tok2vec", "tokenizer", "vocab"]
     assert sorted(p.name for p in small_model.parent.iterdir()) == ["model-best", "model-last"]
 
 
