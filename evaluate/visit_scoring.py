@@ -80,13 +80,13 @@ def flat_figures(gold: dict[str, Visit], predicted: dict[str, Visit]) -> dict[st
             "visiting_f1": sides["visiting"].f1, "host_side_f1": sides["host"].f1, "other_f1": sides["other"].f1}
 
 
-def fit_models(train: list[AnnotatedReport], c: float = 1.0) -> dict[str, VisitModel]:
+def fit_models(train: list[AnnotatedReport], c: float = 0.3) -> dict[str, VisitModel]:
     """The fitted models of the learned systems."""
     return {"learned": VisitModel(None, {"c": c, "fallback": "host"}).fit(train),
             "learned-parties": VisitModel(None, {"c": c, "fallback": "host", "parties": "learned"}).fit(train)}
 
 
-def cross_validate_visits(reports: list[AnnotatedReport], k: int = 5, c: float = 1.0, use_meta: bool = False,
+def cross_validate_visits(reports: list[AnnotatedReport], k: int = 5, c: float = 0.3, use_meta: bool = False,
                           log: Callable[[str], None] = lambda m: None) -> dict:
     """Out-of-fold predictions of every system and their figures: pooled, per fold, and the folds' sd."""
     from evaluate.cv import report_folds

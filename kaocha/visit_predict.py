@@ -68,7 +68,7 @@ class VisitAnalysis:
     leader_candidates: list[str] = field(default_factory=list)
 
 
-DEFAULT_CONFIG = {"c": 1.0, "fallback": "host", "parties": "rules"}
+DEFAULT_CONFIG = {"c": 0.3, "fallback": "host", "parties": "rules"}
 
 
 class VisitModel:
@@ -204,7 +204,7 @@ def analyse(text: str, entities, meta: dict | None = None, model: VisitModel | N
     home_is = _home_is(text, refined, parties)
     places = find_places(text)
     report = ReportSides(text, spans, officials, [p.jurisdiction for p in parties.visitor],
-                         [p.jurisdiction for p in parties.host], home_is, set(candidate_names), places)
+                         [p.jurisdiction for p in parties.host], home_is, set(candidate_names), places, refined)
     names = report.names()
     if model is not None and model.fitted:
         predicted = model.side.predict([side_features(report, name) for name in names])

@@ -43,7 +43,8 @@ CUES = ("陪同", "会见", "会谈", "主持", "介绍", "欢迎", "迎接", "�
         "总书记", "指示", "重要讲话", "思想", "强调", "指出", "表示", "希望", "交流", "前往", "赴", "来到", "陪", "等")
 CLAUSE_END = re.compile(r"[,。;:!?\n]")
 SENTENCE_END = re.compile(r"[。;!?\n]")
-LEADERS_WORD = re.compile(r"(领导|领导同志|负责同志|负责人|方面|党政领导|四套班子领导|班子成员|代表团成员|考察团成员)(?:有|为|包括)?[:,]?$")
+LEADERS_WORD = re.compile(r"(领导|领导同志|负责同志|负责人|方面|党政领导|四套班子领导|班子成员|代表团成员|考察团成员)(?:还有|有|为|包括|是)?[:,]?$")
+LIST_CUES = ("随同", "陪同", "一同", "参加", "出席", "会见", "还有", "一起", "参与", "成员", "看望", "迎接", "座谈")
 NATIONAL_POST = re.compile(r"^(?:中共中央|中央|国务院|全国人大|全国政协)|^(?:总书记|总理|副总理|国务委员)$")
 
 
@@ -82,7 +83,8 @@ class ReportSides:
     """What side features need of one report, computed once."""
 
     def __init__(self, text: str, spans: list[tuple[int, int, str]], officials, visitor: list[Jurisdiction],
-                 host: list[Jurisdiction], home_is: str | None, leaders: set[str], places):
+                 host: list[Jurisdiction], home_is: str | None, leaders: set[str], places, home: dict[str, str] | None = None):
+        self.home = dict(home or {})
         self.text = text
         self.spans = sorted(spans)
         self.officials = officials
@@ -117,6 +119,18 @@ class ReportSides:
             hi += 1
         return ents[lo][0], ents[hi][1]
 
+    def run_relations(self, start: int) -> tuple[str | None, str | None]:
+        """Relations of the officials before ``start`` in its list: the nearest one with a jurisdiction, and the first."""
+        lo, _ = self.run_bounds(start, start)
+        nearest = first = None
+        for official in self.officials:
+            if lo <= official.start < start:
+                rels = [relation(p.normalized, self.visitor, self.host) for p in official.posts if p.normalized is not None]
+                if rels:
+                    nearest = rels[0]
+                    first = first or rels[0]
+        return nearest, first
+
     def list_relation(self, start: int) -> str | None:
         """The party of the `X领导` phrase that opens the list ``start`` stands in, or None."""
         ents = [s for s in self.spans if s[2] in ("OFFICIAL", "POST")]
@@ -140,9 +154,29 @@ class ReportSides:
         mention = self._mention_ending(absolute)
         if mention is not None:
             return self._place_relation.get(mention.start, "other")
-        if head.endswith(("自治区", "省", "市", "州", "县", "区", "旗", "盟")):
-            return "bare"
+        bare = next((w for w in ("自治区", "省", "市", "州", "县", "区", "旗", "盟") if head.endswith(w)), None)
+        if bare:
+            return "bare>" + self.bare_relation(bare, absolute)
         return "unknown"
+
+    def bare_relation(self, bare: str, position: int) -> str:
+        """Where a bare level word (`市领导`, `县委书记`) points: resolved as `kaocha.linking` resolves bare posts,
+        else by level (`县` when only the visitor is a county: ``level_visitor``), else ``unresolved``."""
+        from kaocha.jurisdictions import normalize_jurisdiction
+        from kaocha.linking import _resolve_bare, matches_level
+
+        named = [(p.start, p.jurisdiction) for o in self.officials for p in o.posts if p.resolved_by == "post"]
+        place, _ = _resolve_bare(self.text, position, bare, sorted(named), self.home)
+        if place:
+            return relation(normalize_jurisdiction(place), self.visitor, self.host)
+        return self.level_relation(bare)
+
+    def level_relation(self, bare: str) -> str:
+        from kaocha.linking import matches_level
+
+        v = any(matches_level(j.name, bare) or matches_level(j.written, bare) for j in self.visitor)
+        h = any(matches_level(j.name, bare) or matches_level(j.written, bare) for j in self.host)
+        return "level_visitor" if v and not h else "level_host" if h and not v else "level_both" if v else "unresolved"
 
     def _mention_ending(self, end: int):
         for mention in self.places:
@@ -183,6 +217,7 @@ def side_features(report: ReportSides, name: str) -> dict[str, float]:
                 features[f"jur:home_is_{report.home_is}"] = 1.0
             if post.bare and post.normalized is None:
                 features[f"bare_unresolved:{post.bare}"] = 1.0
+                features[f"bare_level:{report.level_relation(post.bare)}"] = 1.0
                 if report.home_is:
                     features[f"bare_unresolved&home_is_{report.home_is}"] = 1.0
             code = code_post(post.text, post.normalized, post.bare)
@@ -216,10 +251,23 @@ def side_features(report: ReportSides, name: str) -> dict[str, float]:
         features[f"before:{before}"] = 1.0
         if "在" in left[-8:] and ("陪同" in right or "带领" in right or "陪同下" in right):
             features["zai_X_peitong"] = 1.0
+        nearest, first = report.run_relations(official.start)
+        if nearest:
+            features[f"run_prev:{nearest}"] = 1.0
+            features[f"run_first:{first}"] = 1.0
+            if not official.posts:
+                features[f"run_prev_nopost:{nearest}"] = 1.0
+        sentence_start = max((m.end() for m in SENTENCE_END.finditer(text, 0, lo)), default=0)
+        list_left = text[max(sentence_start, lo - 30):lo]
+        for cue in LIST_CUES:
+            if cue in list_left:
+                features[f"list_left:{cue}"] = 1.0
         listed = report.list_relation(official.start)
         if listed:
             features[f"list:{listed}"] = 1.0
-            if listed in ("home", "bare") and report.home_is:
+            if listed.startswith("bare>"):
+                features["list:bare"] = 1.0
+            if (listed == "home" or listed.startswith("bare")) and report.home_is:
                 features[f"list:{listed}&home_is_{report.home_is}"] = 1.0
         features[f"near:{report.nearest_place(lo)}"] = 1.0
         if official.start < report.head_end:
@@ -254,7 +302,7 @@ def rule_side(report: ReportSides, name: str, fallback: str = "other") -> str:
 class SideModel:
     """Multinomial logistic regression over :func:`side_features` (see module docstring)."""
 
-    def __init__(self, c: float = 1.0, min_count: int = 2):
+    def __init__(self, c: float = 0.3, min_count: int = 2):
         self.c = c
         self.min_count = min_count
         self.vocab: list[str] = []
@@ -286,7 +334,7 @@ class SideModel:
         counts = Counter(key for row in rows for key in row)
         self.vocab = sorted(key for key, n in counts.items() if n >= self.min_count)
         self._index = {key: i for i, key in enumerate(self.vocab)}
-        present = [side for side in SIDES if side in labels]
+        present = sorted(set(labels))
         if len(present) == 1:
             self.classes = present
             self.coef = np.zeros((1, len(self.vocab)))

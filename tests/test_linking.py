@@ -67,10 +67,17 @@ def test_bare_posts_take_the_place_named_earlier_in_the_sentence():
     assert out["龚正"] == [("上海市", "sentence"), ("上海市", "chain")]
 
 
-def test_bare_autonomous_region_resolves_to_the_only_one_of_the_report():
-    out = linked("⟦内蒙古自治区党委书记|POST⟧⟦孙某|OFFICIAL⟧出席。北京市党政代表团到访。"
+def test_bare_autonomous_region_resolves_to_the_place_no_post_writes_out():
+    out = linked("⟦北京市委书记|POST⟧⟦尹某|OFFICIAL⟧率北京市党政代表团到内蒙古自治区考察。"
                  "⟦自治区党委副书记|POST⟧、⟦自治区主席|POST⟧⟦王某|OFFICIAL⟧陪同。")
     assert out["王某"][0] == ("内蒙古自治区", "report")
+
+
+def test_a_bare_post_is_not_the_place_other_posts_write_out():
+    """The host writes the visitor's posts in full and its own bare: 市委书记 here is 唐山's, not 保定's."""
+    out = linked("保定市党政考察团来唐山市考察。⟦保定市委书记|POST⟧⟦甲某|OFFICIAL⟧介绍情况,"
+                 "唐山市各界欢迎。⟦市委书记|POST⟧⟦乙某|OFFICIAL⟧陪同。", home={})
+    assert out["乙某"] == [("唐山市", "report")]
 
 
 def test_the_reports_own_place_resolves_bare_posts_and_wo_sheng_blocks_the_sentence_rule():

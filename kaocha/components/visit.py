@@ -135,6 +135,6 @@ class VisitComponent:
 
 
 @Language.factory("kaocha_visit", assigns=["doc._.visit"],
-                  default_config={"c": 1.0, "fallback": "host", "parties": "rules"})
+                  default_config={"c": 0.3, "fallback": "host", "parties": "rules"})
 def make_visit(nlp: Language, name: str, c: float, fallback: str, parties: str) -> VisitComponent:
     return VisitComponent(nlp, name, c, fallback, parties)
