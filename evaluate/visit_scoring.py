@@ -120,8 +120,9 @@ def markdown_table(summary: dict) -> str:
     systems = list(summary["pooled"])
     lines = ["| figure | " + " | ".join(f"{s} | sd" for s in systems) + " |",
              "|---|" + "---|---|" * len(systems)]
+    single = len(summary["folds"]) < 2  # held out: no spread
     for key in FIGURES:
-        cells = [f"{summary['pooled'][s][key]:.3f} | {summary['sd'][s][key]:.3f}" for s in systems]
+        cells = [f"{summary['pooled'][s][key]:.3f} | " + ("–" if single else f"{summary['sd'][s][key]:.3f}") for s in systems]
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

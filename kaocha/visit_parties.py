@@ -105,6 +105,8 @@ class _Reader:
         return list_prefixed(previous, m.written, m.division)
 
     def party(self, division: Division, written: str | None = None) -> Party:
+        """The division as the text names it at its fullest (``written``, the form just read, when the text
+        names it no other way)."""
         form = self.fullest.get(division.code) or written or division.name
         if written and _form_rank(written, division) > _form_rank(form, division):
             form = written
@@ -194,6 +196,7 @@ def _abbreviation(reader: _Reader, char: str, visitor_codes: set[str]) -> Party 
     gaz = gazetteer()
     candidates = [(count, code) for code, count in reader.counts.items()
                   if char in gaz.by_code[code].name and code not in visitor_codes]
+    written: dict[str, str] = {}
     if not candidates:  # a county named only by its stem (`舒城规划馆`)
         stems = {}
         for form, divisions in gaz.short.items():
@@ -201,10 +204,12 @@ def _abbreviation(reader: _Reader, char: str, visitor_codes: set[str]) -> Party 
                 for d in divisions:
                     if d.code not in visitor_codes:
                         stems[d.code] = reader.text.count(form)
+                        written[d.code] = form
         candidates = [(count, code) for code, count in stems.items()]
     if candidates:
         candidates.sort(key=lambda x: (-x[0], -len(x[1].rstrip("0"))))
-        return reader.party(gaz.by_code[candidates[0][1]])
+        code = candidates[0][1]
+        return reader.party(gaz.by_code[code], written.get(code))
     if char in PROVINCE_ABBREVIATIONS:
         j = normalize_jurisdiction(PROVINCE_ABBREVIATIONS[char])
         return reader.party(gaz.by_code[j.code])

@@ -96,3 +96,51 @@ def test_fitting_without_visits_is_refused():
     report.visit = None
     with pytest.raises(ValueError, match="no officials with a gold side"):
         VisitModel().fit([report])
+
+
+from kaocha.report_places import home_places, most_named  # noqa: E402
+from kaocha.visit_parties import find_parties  # noqa: E402
+
+
+@pytest.mark.parametrize("text, visitor, host", [
+    ("北京市党政代表团赴上海市学习考察\n正文。", ["北京市"], ["上海市"]),
+    ("黑河市委书记李某来珠海座谈对口合作\n正文。", ["黑河市"], ["珠海"]),
+    ("天津市援甘前方指挥部来泾川县开展东西部协作调研\n正文。", ["天津市"], ["泾川县"]),
+    ("济南市党政代表团先后到烟台、青岛、潍坊学习考察\n正文。", ["济南市"], ["烟台", "青岛", "潍坊"]),
+    # a county named by its stem after a movement, but not a word that happens to be a county's stem
+    ("莒县党政考察团来兰陵参观考察\n正文。", ["莒县"], ["兰陵"]),
+    ("营口市考察团来访,对接深化对口合作事宜\n正文。", ["营口市"], []),
+    # one-character names
+    ("定远县人大常委会来舒考察\n参观了舒城规划馆,听取舒城发展介绍。", ["定远县"], ["舒城"]),
+    ("广西壮族自治区党政代表团来津考察\n正文。", ["广西壮族自治区"], ["天津市"]),
+    # list items take the written parent of the first item; the fullest form the text gives wins
+    ("蕉岭县党政代表团赴福建省龙岩市武平县、上杭县学习考察\n正文。", ["蕉岭县"],
+     ["福建省龙岩市武平县", "福建省龙岩市上杭县"]),
+    ("贵州省黔西南州党政代表团来宁波考察\n黔西南州代表团到宁波市。", ["贵州省黔西南州"], ["宁波市"]),
+])
+def test_visitor_and_host_from_the_headline(text, visitor, host):
+    parties = find_parties(text)
+    assert [p.written for p in parties.visitor] == visitor
+    assert [p.written for p in parties.host] == host
+
+
+def test_the_host_of_lai_wo_xian_is_the_county_the_text_names_most():
+    text = "齐河县党政考察团来我县参观考察\n考察团认为,庆云县发展迅速,庆云县经验值得学习。齐河县委书记讲话。"
+    assert find_parties(text).host[0].written == "庆云县"
+
+
+def test_home_places_from_the_outlet_and_from_wo_sheng():
+    own = home_places("中国宁波网讯 代表团来宁波考察。")
+    assert (own["市"], own["省"]) == ("宁波市", "浙江省")
+    assert home_places("浙江省代表团到我省海西蒙古族藏族自治州考察。")["省"] == "青海省"
+    assert home_places("代表团来访。") == {}
+
+
+def test_most_named_skips_the_excluded_and_needs_a_stem_twice():
+    from kaocha.jurisdictions import gazetteer
+
+    text = "庆云县经验,庆云县发展。齐河县委书记讲话。兰陵一词。"
+    assert most_named(text, "县").name == "庆云县"
+    qingyun = gazetteer().full["庆云县"][0]
+    assert most_named(text, "县", [qingyun]).name == "齐河县"
+    assert most_named("兰陵一词。", "县") is None  # a bare stem once is not enough
