@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+import spacy
 
 from kaocha.annotations.validate import load_gold
 from training.convert import sentence_docs, split_train_dev
@@ -53,3 +54,26 @@ def test_config_typo_is_reported(tmp_path):
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode != 0
     assert "nerr" in (result.stderr + result.stdout)
+
+
+def test_convert_writes_train_and_dev_docbins_split_by_report(tmp_path):
+    from spacy.tokens import DocBin
+
+    from training.convert import write_corpora
+
+    reports = load_gold()[:5]
+    nlp = spacy.blank("zh")
+    stats = write_corpora(nlp, reports, [r.id for r in reports[:4]], [reports[4].id], tmp_path)
+    train = list(DocBin().from_disk(tmp_path / "train.spacy").get_docs(nlp.vocab))
+    dev = list(DocBin().from_disk(tmp_path / "dev.spacy").get_docs(nlp.vocab))
+    assert len(train) == stats["train_docs"] == sum(len(r.sentences) for r in reports[:4])
+    assert len(dev) == len(reports[4].sentences)
+    assert {d.user_data["report"] for d in dev} == {reports[4].id}
+    assert sum(len(d.ents) for d in train + dev) == sum(len(r.spans) for r in reports) - stats["misaligned"]
+
+
+def test_training_refuses_an_unknown_override_argument(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "training.train", str(ROOT / "configs" / "ner.cfg"), "--output",
+                             str(tmp_path / "m"), "stray"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1 and "unexpected argument 'stray'" in result.stderr
+    assert not (tmp_path / "m").exists()

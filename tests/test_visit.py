@@ -119,3 +119,19 @@ def test_visit_scores_and_agreement_rows():
     table, _ = agreement_table([first], [second])
     row = table[table.label == "side (accuracy)"].iloc[0]
     assert row.f1_strict == 0.5
+
+
+def test_import_with_a_bad_visit_record_writes_nothing(tiny_corpus, tmp_path):
+    from typer.testing import CliRunner
+
+    from kaocha.cli import app
+
+    report = gold_report()
+    report.visit = visit(start="2023-02-30", end="2023-02-30")
+    exchange, into = tmp_path / "x.jsonl", tmp_path / "gold.jsonl"
+    save_interchange([report], exchange)
+    result = CliRunner().invoke(app, ["annotations", "import", str(exchange), "--into", str(into),
+                                      "--manifest", str(tiny_corpus.manifest)])
+    assert result.exit_code == 1
+    assert "nothing imported" in result.output and "visit start: '2023-02-30' is not a real day" in result.output
+    assert not into.exists()
