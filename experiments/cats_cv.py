@@ -82,6 +82,7 @@ def main(
     c: float = typer.Option(4.0),
     ngram_max: int = typer.Option(3),
     rule_weight: float = typer.Option(2.0),
+    mask_entities: bool = typer.Option(False, help="Keyword votes on sentences with the rules' entities masked."),
     rules: str = typer.Option("v2", help="Rule knowledge version for the keyword votes."),
     threshold: float = typer.Option(0.5),
     spacy_bow: bool = typer.Option(False, help="Also fit spaCy's textcat_multilabel (BOW, n-grams up to --ngram-max)."),
@@ -90,7 +91,8 @@ def main(
     """Print category macro-F1 (and per label) of the categorizer and the regex baseline, ± fold sd."""
     reports = load_gold(gold)
     fold_ids = report_folds([r.id for r in reports], folds)
-    settings = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight}
+    settings = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight,
+                "mask_entities": mask_entities}
     systems = {"categorizer": out_of_fold(reports, fold_ids, settings, rules),
                "baseline": RegexBaseline().predict({r.id: r.text for r in reports})}
     if spacy_bow:

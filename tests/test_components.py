@@ -13,6 +13,7 @@ from kaocha.components import REPORT_CONTEXT
 from kaocha.components.rule_features import RuleFeatures
 from kaocha.components.sentence_cats import SentenceCategorizer, rule_category_matrix
 from kaocha.knowledge import rules as rules_version
+from kaocha.labels import CATEGORY_LABELS
 from kaocha.normalize import normalize
 
 
@@ -96,3 +97,20 @@ def test_spacy_load_and_extract_give_the_same_entities_and_sentence_categories(s
     assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [(e.start, e.end, e.label) for e in report.entities]
     assert [(s["start"], s["end"], s["cats"]) for s in doc._.sentence_cats] == [(s.start, s.end, s.cats) for s in report.sentences]
     assert report.entities, "the small model should find entities in a seed report"
+
+
+def test_masked_keyword_votes_ignore_keywords_inside_the_rules_entities():
+    """`城市规划展示馆` is a venue the rules find: its `城市规划` is not the sentence's subject when masked."""
+    from kaocha.components.sentence_cats import MASK, masked_sentences
+    from kaocha.sentences import sentence_spans
+
+    rules = rules_version("v2")
+    report = "参观了城市规划展示馆。双方将深化城市规划合作。"
+    spans = sentence_spans(report)
+    masked = masked_sentences(rules, report, spans)
+    assert masked == ["参观了" + MASK * 7 + "。", "双方将深化城市规划合作。"]
+    urban = list(CATEGORY_LABELS).index("URBAN")
+    assert rule_category_matrix(rules, [report[s:e] for s, e in spans])[:, urban].tolist() == [1.0, 1.0]
+    assert rule_category_matrix(rules, masked)[:, urban].tolist() == [0.0, 1.0]
+    categorizer = SentenceCategorizer(spacy.blank("zh"), "cats", rules, 0.5, 4.0, 3, 2.0, mask_entities=True)
+    assert categorizer.vote_texts(report, spans) == masked

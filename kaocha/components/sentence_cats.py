@@ -2,7 +2,11 @@
 
 Splits the Doc into sentences (spec §1) and scores each with one logistic
 regression per area over character n-gram TF-IDF plus the rules' keyword
-categories (the rule version the config names). Fitted in ``initialize`` from
+categories (the rule version the config names). With ``mask_entities`` the
+keyword votes are taken on the sentence with the rules' entity matches in the
+whole report masked out: a keyword inside a name (`科技局局长`,
+`城市规划展示馆`, `生态旅游景区` among the sites visited) is not the subject
+of the sentence (issue 15). Fitted in ``initialize`` from
 the training examples (each a sentence with its gold ``cats``). Scores go to
 ``doc._.sentence_cats``; ``doc.cats`` holds the report-level maximum.
 
@@ -15,6 +19,7 @@ function from them, equal to scikit-learn's (tests/components check).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -25,6 +30,8 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from kaocha.components import REPORT_CONTEXT
+from kaocha.components.rule_features import _report_entities
 from kaocha.labels import CATEGORY_LABELS
 from kaocha.sentences import sentence_spans
 
@@ -32,6 +39,23 @@ if not Doc.has_extension("sentence_cats"):
     Doc.set_extension("sentence_cats", default=None)
 
 ARRAYS = ("idf", "coef", "intercept")
+#: What an entity's characters become before the keyword votes (``mask_entities``).
+MASK = "\u25a1"
+
+
+@lru_cache(maxsize=64)
+def masked_report(rules, report: str) -> str:
+    """``report`` with every character of the rules' entity matches in it replaced by ``MASK``."""
+    chars = list(report)
+    for match in _report_entities(rules, report):
+        chars[match.start:match.end] = MASK * (match.end - match.start)
+    return "".join(chars)
+
+
+def masked_sentences(rules, report: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The sentences ``report[start:end]`` of the masked report."""
+    masked = masked_report(rules, report)
+    return [masked[start:end] for start, end in spans]
 
 
 def rule_category_matrix(rules, texts: Iterable[str]) -> np.ndarray:
@@ -47,11 +71,12 @@ class SentenceCategorizer:
     """Per-sentence multi-label scores for the nine areas (see module docstring)."""
 
     def __init__(self, nlp: Language, name: str, rules: Any, threshold: float, c: float, ngram_max: int,
-                 rule_weight: float):
+                 rule_weight: float, mask_entities: bool = False):
         self.name = name
         self.rules = rules
         self.labels = list(CATEGORY_LABELS)
-        self.cfg = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight}
+        self.cfg = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight,
+                    "mask_entities": mask_entities}
         self.fitted_labels: list[str] = []
         self.vocab: list[str] = []
         self.arrays: dict[str, np.ndarray] = {}
@@ -64,8 +89,9 @@ class SentenceCategorizer:
 
         return CountVectorizer(analyzer="char", ngram_range=(1, self.cfg["ngram_max"]), vocabulary=vocabulary)
 
-    def _features(self, texts: list[str]):
-        """TF-IDF (sublinear tf, l2 norm, as scikit-learn's TfidfVectorizer) beside the weighted rule votes."""
+    def _features(self, texts: list[str], vote_texts: list[str] | None = None):
+        """TF-IDF (sublinear tf, l2 norm, as scikit-learn's TfidfVectorizer) beside the weighted rule votes
+        (taken on ``vote_texts``, the masked sentences, when given)."""
         from scipy import sparse
         from sklearn.preprocessing import normalize
 
@@ -74,23 +100,33 @@ class SentenceCategorizer:
         counts = self._counter.transform(texts).astype(np.float64)
         counts.data = np.log(counts.data) + 1.0
         tfidf = normalize(counts @ sparse.diags(self.arrays["idf"]), norm="l2")
-        votes = rule_category_matrix(self.rules, texts) * self.cfg["rule_weight"]
+        votes = rule_category_matrix(self.rules, vote_texts if vote_texts is not None else texts) * self.cfg["rule_weight"]
         return sparse.hstack([tfidf, sparse.csr_matrix(votes)]).tocsr()
 
     # -- training ----------------------------------------------------------
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
         """Fit one logistic regression per area seen in the training sentences (spaCy calls this before training)."""
-        texts, targets = [], []
+        texts, vote_texts, targets = [], [], []
         for example in get_examples():
             doc = example.reference
-            texts.append(doc.text)
+            text = doc.text
+            texts.append(text)
+            context = doc.user_data.get(REPORT_CONTEXT)
+            report, offset = (context["text"], context["offset"]) if context else (text, 0)
+            vote_texts.append(self.vote_texts(report, [(offset, offset + len(text))])[0])
             targets.append([1 if doc.cats.get(label, 0.0) >= 0.5 else 0 for label in self.labels])
         if not texts:
             raise ValueError(f"[{self.name}] no training examples to fit the sentence categorizer")
-        self.fit(texts, np.asarray(targets))
+        self.fit(texts, np.asarray(targets), vote_texts)
 
-    def fit(self, texts: list[str], y: np.ndarray) -> None:
+    def vote_texts(self, report: str, spans: list[tuple[int, int]]) -> list[str]:
+        """What the keyword votes read for each sentence span of ``report``: the masked sentence or the sentence."""
+        if self.cfg.get("mask_entities"):
+            return masked_sentences(self.rules, report, spans)
+        return [report[start:end] for start, end in spans]
+
+    def fit(self, texts: list[str], y: np.ndarray, vote_texts: list[str] | None = None) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -101,7 +137,7 @@ class SentenceCategorizer:
         self.vocab = sorted(tfidf.vocabulary_, key=tfidf.vocabulary_.get)
         self.arrays = {"idf": tfidf.idf_.astype(np.float64)}
         self._counter = None
-        features = self._features(texts)
+        features = self._features(texts, vote_texts)
         coefs, intercepts = [], []
         for i in present:
             model = LogisticRegression(C=self.cfg["c"], class_weight="balanced", max_iter=2000).fit(features, y[:, i])
@@ -113,12 +149,12 @@ class SentenceCategorizer:
 
     # -- prediction --------------------------------------------------------
 
-    def predict_texts(self, texts: list[str]) -> np.ndarray:
+    def predict_texts(self, texts: list[str], vote_texts: list[str] | None = None) -> np.ndarray:
         """Scores, one row per text, one column per label (0 for labels never seen in training)."""
         scores = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if not self.fitted_labels or not texts:
             return scores
-        decision = self._features(texts) @ self.arrays["coef"].T + self.arrays["intercept"]
+        decision = self._features(texts, vote_texts) @ self.arrays["coef"].T + self.arrays["intercept"]
         probabilities = 1.0 / (1.0 + np.exp(-decision))
         for j, label in enumerate(self.fitted_labels):
             scores[:, self.labels.index(label)] = probabilities[:, j]
@@ -140,7 +176,8 @@ class SentenceCategorizer:
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
         doc_texts = [doc.text for doc in docs]  # doc.text is rebuilt on each access
         spans = [sentence_spans(text) for text in doc_texts]
-        scores = self.predict_texts([text[s:e] for text, doc_spans in zip(doc_texts, spans) for s, e in doc_spans])
+        votes = [v for text, doc_spans in zip(doc_texts, spans) for v in self.vote_texts(text, doc_spans)]
+        scores = self.predict_texts([text[s:e] for text, doc_spans in zip(doc_texts, spans) for s, e in doc_spans], votes)
         row = 0
         for doc, doc_spans in zip(docs, spans):
             sentences = []
@@ -163,6 +200,7 @@ class SentenceCategorizer:
 
     def _set_state(self, state: dict, arrays: dict[str, np.ndarray]) -> "SentenceCategorizer":
         self.cfg, self.fitted_labels, self.vocab = dict(state["cfg"]), list(state["fitted_labels"]), list(state["vocab"])
+        self.cfg.setdefault("mask_entities", False)  # models saved before the option
         self.arrays, self._counter = arrays, None
         return self
 
@@ -192,9 +230,10 @@ class SentenceCategorizer:
 @Language.factory(
     "kaocha_sentence_cats",
     assigns=["doc.cats", "doc._.sentence_cats"],
-    default_config={"rules": {"@misc": "kaocha.rules.v2"}, "threshold": 0.5, "c": 4.0, "ngram_max": 3, "rule_weight": 2.0},
+    default_config={"rules": {"@misc": "kaocha.rules.v2"}, "threshold": 0.5, "c": 4.0, "ngram_max": 3, "rule_weight": 2.0,
+                    "mask_entities": False},
     default_score_weights={"cats_macro_f": 0.5},
 )
 def make_sentence_cats(nlp: Language, name: str, rules: Any, threshold: float, c: float, ngram_max: int,
-                       rule_weight: float) -> SentenceCategorizer:
-    return SentenceCategorizer(nlp, name, rules, threshold, c, ngram_max, rule_weight)
+                       rule_weight: float, mask_entities: bool) -> SentenceCategorizer:
+    return SentenceCategorizer(nlp, name, rules, threshold, c, ngram_max, rule_weight, mask_entities)
