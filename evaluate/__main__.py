@@ -19,7 +19,7 @@ import typer
 from kaocha.annotations.records import AnnotationError, load_interchange
 from kaocha.annotations.validate import check_report, load_gold
 from evaluate.baseline import RegexBaseline
-from evaluate.cv import TrainingFailed, cross_validate
+from evaluate.cv import TrainingFailed, cross_validate, cv_mode
 from evaluate.peers import load_peers
 from evaluate.report import comparison_table, error_rows, to_markdown, write_outputs
 from evaluate.scoring import HEADLINE, bootstrap, fold_figures, roc_auc, score_system
@@ -28,12 +28,14 @@ from evaluate.systems import ModelSystem
 app = typer.Typer(add_completion=False)
 
 
-def fold_spread(gold, predictions, folds, threshold) -> dict[str, dict[str, float]]:
-    spread = {}
-    for system, preds in predictions.items():
-        per_fold = fold_figures(gold, preds, folds, threshold)
-        spread[system] = {k: statistics.pstdev(f[k] for f in per_fold) for k in per_fold[0]}
-    return spread
+def per_fold_figures(gold, predictions, folds, threshold) -> dict[str, list[dict]]:
+    """Each system's figures on each fold (`evaluate.scoring.fold_figures`)."""
+    return {system: fold_figures(gold, preds, folds, threshold) for system, preds in predictions.items()}
+
+
+def fold_spread(per_fold: dict[str, list[dict]]) -> dict[str, dict[str, float]]:
+    """Standard deviation over folds of each figure of each system."""
+    return {system: {k: statistics.pstdev(f[k] for f in rows) for k in rows[0]} for system, rows in per_fold.items()}
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -81,14 +83,14 @@ def main(
         except (AnnotationError, TrainingFailed) as err:
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(1)
-        mode = (f"{len(fold_ids)}-fold cross-validation grouped by report over {len(reports)} reports "
-                f"({config}, {' '.join(overrides)})")
+        mode = cv_mode(len(fold_ids), len(reports), config, overrides)
     for name, peer in load_peers(lambda m: print(m, file=sys.stderr, flush=True)).items():
         predictions[name] = peer.predict({r.id: r.text for r in reports})
         speed[name] = peer.chars_per_second
     figures = {name: score_system(reports, preds, threshold) for name, preds in predictions.items()}
     intervals = {name: bootstrap(reports, predictions[name], HEADLINE, threshold, rounds=bootstrap_rounds) for name in ("model", "baseline")}
-    spread = fold_spread(reports, predictions, fold_ids, threshold) if fold_ids else {}
+    by_fold = per_fold_figures(reports, predictions, fold_ids, threshold) if fold_ids else {}
+    spread = fold_spread(by_fold) if fold_ids else {}
     table = comparison_table(figures, intervals, spread)
     auc = roc_auc(reports, predictions["model"])
     print(f"# kaocha evaluation — {dt.date.today().isoformat()}\n\n{mode}\n")
@@ -97,7 +99,8 @@ def main(
     if auc:
         print("model ROC-AUC per category: " + ", ".join(f"{k} {v:.3f}" for k, v in auc.items()))
     written = write_outputs(out, table, figures, {"mode": mode, "intervals": intervals, "fold_spread": spread,
-                                                   "roc_auc": auc, "chars_per_second": speed, "folds": fold_ids},
+                                                   "roc_auc": auc, "chars_per_second": speed, "folds": fold_ids,
+                                                   "fold_figures": by_fold},
                             error_rows(reports, predictions))
     print(f"\nwrote {out}/{', '.join(written)}")
     if "per_label_f1.png" not in written:

@@ -52,6 +52,11 @@ def train_fold(config: Path, gold: Path, report_ids: list[str], output: Path, ov
     return output / "model-best"
 
 
+def cv_mode(n_folds: int, n_reports: int, config: Path, overrides: list[str]) -> str:
+    """How a cross-validation run was made, as written in its figures.json (``mode``)."""
+    return f"{n_folds}-fold cross-validation grouped by report over {n_reports} reports ({config}, {' '.join(overrides)})"
+
+
 def cross_validate(reports: list[AnnotatedReport], config: Path, gold: Path, overrides: list[str], k: int = 5,
                    train_share: float = 1.0, log=print) -> tuple[dict[str, dict[str, Prediction]], list[list[str]], dict]:
     """Out-of-fold predictions of the model and the baseline for every report of ``gold``.

@@ -140,8 +140,11 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[tuple[int, Division]]:
         """``(rank, division)`` for ``name``: rank 0 a full name, 1 a province's short form, 2 another short form."""
-        found = [(0, d) for d in self.full.get(name, [])]
-        found += [(1 if d.level == "province" else 2, d) for d in self.short.get(name, [])]
+        full, short = self.full.get(name), self.short.get(name)
+        if not full and not short:  # most calls (`place_at` tries every length at every character)
+            return []
+        found = [(0, d) for d in full or ()]
+        found += [(1 if d.level == "province" else 2, d) for d in short or ()]
         return found
 
 

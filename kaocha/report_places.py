@@ -179,22 +179,37 @@ def _level_matches(division: Division, level_word: str) -> bool:
     return name.endswith(level_word)
 
 
+@lru_cache(maxsize=None)
+def _level_forms(level_word: str) -> tuple[tuple[Division, tuple[str, ...], tuple[str, ...]], ...]:
+    """Divisions of a level word (`most_named`'s candidates, in gazetteer order) with their full forms (the
+    name, or a short form keeping its level suffix) and their bare stems."""
+    gaz = gazetteer()
+    forms: dict[str, list[str]] = {}
+    for name, divisions in list(gaz.full.items()) + list(gaz.short.items()):
+        for d in divisions:
+            forms.setdefault(d.code, []).append(name)
+    out = []
+    for code, names in forms.items():
+        division = gaz.by_code[code]
+        if division.name in ("城区", "郊区", "矿区") or not _level_matches(division, level_word):
+            continue
+        full = tuple(n for n in names if n == division.name or n.endswith(division.name[-1]))
+        stems = tuple(n for n in names if not (n == division.name or n.endswith(division.name[-1])))
+        out.append((division, full, stems))
+    return tuple(out)
+
+
 def most_named(text: str, level_word: str, exclude: list[Division] = ()) -> Division | None:
     """The division of a level (`县`, `市` …) the text names most often, by full name or short form, other than
     ``exclude`` and the divisions containing them; None when none is named (a bare stem must occur twice)."""
     gaz = gazetteer()
     excluded = {d.code for e in exclude for d in gaz.chain(e)}
     best, best_count = None, 0
-    forms: dict[str, list[str]] = {}
-    for name, divisions in list(gaz.full.items()) + list(gaz.short.items()):
-        for d in divisions:
-            forms.setdefault(d.code, []).append(name)
-    for code, names in forms.items():
-        division = gaz.by_code[code]
-        if code in excluded or division.name in ("城区", "郊区", "矿区") or not _level_matches(division, level_word):
+    for division, full_forms, stem_forms in _level_forms(level_word):
+        if division.code in excluded:
             continue
-        full = sum(text.count(n) for n in names if n == division.name or n.endswith(division.name[-1]))
-        stems = sum(text.count(n) for n in names if not (n == division.name or n.endswith(division.name[-1])))
+        full = sum(text.count(n) for n in full_forms)
+        stems = sum(text.count(n) for n in stem_forms)
         count = full + (stems if stems >= 2 or full else 0)
         if count > best_count:
             best, best_count = division, count

@@ -89,6 +89,28 @@ def test_a_saved_model_holds_no_pickle(small_model):
     assert suspicious == []
 
 
+def test_spacy_load_needs_only_the_installed_packages(small_model, tmp_path):
+    """A fresh process, in an unrelated directory, with the network shut: the saved model (LAC word
+    features included) loads and annotates from what is installed, and stores no analyser model."""
+    import subprocess
+    import sys
+
+    assert "kaocha_word_features" in spacy.load(small_model).pipe_names
+    assert not [p for p in Path(small_model).rglob("*") if p.suffix == ".onnx"]
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network used at load time')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse\n"
+        "import spacy, sys\n"
+        "doc = spacy.load(sys.argv[1])('湖北省党政代表团来到柘林镇考察。')\n"
+        "print(doc[0].lemma_, len(doc.ents) >= 0, doc._.sentence_cats is not None)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script, str(small_model)], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["LOC-B", "True", "True"]
+
+
 def test_spacy_load_and_extract_give_the_same_entities_and_sentence_categories(small_model, seeds_dir):
     raw = sorted(seeds_dir.glob("*.txt"))[0].read_text(encoding="utf-8")
     nlp = spacy.load(small_model)
