@@ -26,7 +26,6 @@ from kaocha.annotations.validate import load_gold
 from kaocha.components.sentence_cats import SentenceCategorizer
 from kaocha.knowledge import rules as rules_version
 from kaocha.labels import CATEGORY_LABELS
-from kaocha.metrics import report_sentence_cats
 from kaocha.sentences import sentence_spans
 from training.convert import DEFAULT_GOLD, sentence_docs
 
@@ -37,57 +36,17 @@ def sentence_examples(nlp, reports) -> list[Example]:
     return [Example(doc, doc) for report in reports for doc in sentence_docs(nlp, report)]
 
 
-def out_of_fold(reports, folds, settings: dict, rules: str = "v2", tune_thresholds: bool = False) -> dict[str, Prediction]:
-    """Each report's sentence scores from a categorizer fitted on the other folds' reports. With
-    ``tune_thresholds`` each label's cut-off is chosen on the training reports alone (an inner grouped
-    CV inside the fold) and the held-out scores are shifted so that 0.5 falls on it."""
+def out_of_fold(reports, folds, settings: dict, rules: str = "v2") -> dict[str, Prediction]:
     nlp = spacy.blank("zh")
     predictions = {}
     for held_out in map(set, folds):
-        training_reports = [r for r in reports if r.id not in held_out]
         categorizer = SentenceCategorizer(nlp, "cats", rules_version(rules), **settings)
-        training = sentence_examples(nlp, training_reports)
+        training = sentence_examples(nlp, [r for r in reports if r.id not in held_out])
         categorizer.initialize(lambda: training)
         held = [r for r in reports if r.id in held_out]
-        cuts = fitted_thresholds(training_reports, settings, rules) if tune_thresholds else {}
         for report, doc in zip(held, categorizer.pipe(nlp.make_doc(r.text) for r in held)):
-            predictions[report.id] = Prediction([], [(s["start"], s["end"], shifted(s["cats"], cuts))
-                                                     for s in doc._.sentence_cats])
+            predictions[report.id] = Prediction([], [(s["start"], s["end"], s["cats"]) for s in doc._.sentence_cats])
     return predictions
-
-
-def shifted(cats: dict[str, float], cuts: dict[str, float]) -> dict[str, float]:
-    """Scores moved on the logit scale so that each label's cut-off becomes 0.5."""
-    import math
-
-    out = {}
-    for label, score in cats.items():
-        if label not in cuts:
-            out[label] = score
-            continue
-        p = min(max(score, 1e-9), 1 - 1e-9)
-        logit = math.log(p / (1 - p)) - math.log(cuts[label] / (1 - cuts[label]))
-        out[label] = 1 / (1 + math.exp(-logit))
-    return out
-
-
-def fitted_thresholds(training_reports, settings: dict, rules: str, inner_folds: int = 3) -> dict[str, float]:
-    """Per-label cut-off maximizing the label's sentence F1 on out-of-fold scores of the training reports."""
-    inner = out_of_fold(training_reports, report_folds([r.id for r in training_reports], inner_folds), settings, rules)
-    gold = report_sentence_cats(training_reports)
-    cuts = {}
-    for label in CATEGORY_LABELS:
-        scored = [(sc[label], label in gold.get((rid, s, e), ())) for rid, p in inner.items() for s, e, sc in p.sentences]
-        best, best_f1 = 0.5, -1.0
-        for cut in [i / 20 for i in range(2, 19)]:
-            tp = sum(1 for score, truth in scored if score >= cut and truth)
-            fp = sum(1 for score, truth in scored if score >= cut and not truth)
-            fn = sum(1 for score, truth in scored if score < cut and truth)
-            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            if f1 > best_f1 + 1e-12:
-                best, best_f1 = cut, f1
-        cuts[label] = best
-    return cuts
 
 
 def spacy_bow_out_of_fold(reports, folds, ngram_size: int, epochs: int, threshold: float) -> dict[str, Prediction]:
@@ -128,19 +87,17 @@ def main(
     threshold: float = typer.Option(0.5),
     spacy_bow: bool = typer.Option(False, help="Also fit spaCy's textcat_multilabel (BOW, n-grams up to --ngram-max)."),
     bow_epochs: int = typer.Option(10),
-    tune_thresholds: bool = typer.Option(False, help="Per-label cut-offs fitted inside each training fold."),
 ) -> None:
     """Print category macro-F1 (and per label) of the categorizer and the regex baseline, ± fold sd."""
     reports = load_gold(gold)
     fold_ids = report_folds([r.id for r in reports], folds)
     settings = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight,
                 "mask_entities": mask_entities}
-    systems = {"categorizer": out_of_fold(reports, fold_ids, settings, rules, tune_thresholds),
+    systems = {"categorizer": out_of_fold(reports, fold_ids, settings, rules),
                "baseline": RegexBaseline().predict({r.id: r.text for r in reports})}
     if spacy_bow:
         systems["spacy BOW"] = spacy_bow_out_of_fold(reports, fold_ids, ngram_max, bow_epochs, threshold)
-    print(f"{len(fold_ids)}-fold CV grouped by report over {len(reports)} reports; categorizer {settings}, rules {rules}"
-          + (", per-label cut-offs fitted in each training fold" if tune_thresholds else ""))
+    print(f"{len(fold_ids)}-fold CV grouped by report over {len(reports)} reports; categorizer {settings}, rules {rules}")
     for name, predictions in systems.items():
         figures = score_system(reports, predictions, threshold)
         spread = statistics.pstdev(f["cats_macro_f1"] for f in fold_figures(reports, predictions, fold_ids, threshold))
