@@ -61,22 +61,10 @@ def character_features(text: str, words_of_sentence) -> list[str]:
     return features
 
 
-def with_division_levels(text: str, features: list[str]) -> list[str]:
-    """Each character's feature with the level of the administrative division it is part of, when the
-    gazetteer (county and above) names one there (`kaocha.report_places.find_places`): ``LOC-B/county``."""
-    from kaocha.report_places import find_places
-
-    out = list(features)
-    for mention in find_places(text):
-        for i in range(mention.start, mention.end):
-            out[i] = f"{out[i]}/{mention.division.level}"
-    return out
-
-
 class WordFeatures:
     """Write a lexical analyser's per-character word features (see module docstring)."""
 
-    def __init__(self, nlp: Language, name: str, analyser: str, attr: str, cache_size: int, divisions: bool = False):
+    def __init__(self, nlp: Language, name: str, analyser: str, attr: str, cache_size: int):
         if attr not in ATTRIBUTES:
             raise ValueError(f"[{name}] attr must be one of {', '.join(ATTRIBUTES)}, not {attr!r}")
         self.name = name
@@ -86,7 +74,6 @@ class WordFeatures:
         self.attr_id = IDS[attr]
         self.strings = nlp.vocab.strings
         self.cache_size = cache_size
-        self.divisions = divisions
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._hashes: dict[str, int] = {}
 
@@ -111,13 +98,8 @@ class WordFeatures:
         grouped: list[list] = [[] for _ in texts]
         for (t, offset), sentence_words in zip(jobs, words):
             grouped[t].append((offset, sentence_words))
-        out = []
-        for t, text in enumerate(texts):
-            features = character_features(text, grouped[t])
-            if self.divisions:
-                features = with_division_levels(text, features)
-            out.append(np.array([self._hash(f) for f in features], dtype=np.uint64))
-        return out
+        return [np.array([self._hash(f) for f in character_features(text, grouped[t])], dtype=np.uint64)
+                for t, text in enumerate(texts)]
 
     def _report_features(self, reports: list[str]) -> list[np.ndarray]:
         """Cached features of the reports of sentence Docs."""
@@ -168,7 +150,6 @@ class WordFeatures:
 
 
 @Language.factory("kaocha_word_features", assigns=["token.lemma"],
-                  default_config={"analyser": "lac", "attr": "LEMMA", "cache_size": 1024, "divisions": False})
-def make_word_features(nlp: Language, name: str, analyser: str, attr: str, cache_size: int,
-                       divisions: bool) -> WordFeatures:
-    return WordFeatures(nlp, name, analyser, attr, cache_size, divisions)
+                  default_config={"analyser": "lac", "attr": "LEMMA", "cache_size": 1024})
+def make_word_features(nlp: Language, name: str, analyser: str, attr: str, cache_size: int) -> WordFeatures:
+    return WordFeatures(nlp, name, analyser, attr, cache_size)
