@@ -28,6 +28,7 @@ import srsly
 from spacy.language import Language
 from spacy.scorer import Scorer
 from spacy.tokens import Doc
+from spacy.util import minibatch
 from spacy.training import Example
 
 from kaocha.components import REPORT_CONTEXT
@@ -164,14 +165,8 @@ class SentenceCategorizer:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._annotate(batch)
-                batch = []
-        if batch:
-            yield from self._annotate(batch)
+        for batch in minibatch(docs, size=batch_size):
+            yield from self._annotate(list(batch))
 
     def _annotate(self, docs: list[Doc]) -> list[Doc]:
         doc_texts = [doc.text for doc in docs]  # doc.text is rebuilt on each access

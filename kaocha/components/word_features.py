@@ -30,6 +30,7 @@ import numpy as np
 from spacy.attrs import IDS
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from kaocha.components import REPORT_CONTEXT
 from kaocha.components.analysers import MAX_PIECE, analyser as load_analyser, pieces
@@ -139,14 +140,8 @@ class WordFeatures:
         return self._annotate([doc])[0]
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._annotate(batch)
-                batch = []
-        if batch:
-            yield from self._annotate(batch)
+        for batch in minibatch(docs, size=batch_size):
+            yield from self._annotate(list(batch))
 
 
 @Language.factory("kaocha_word_features", assigns=["token.lemma"],
