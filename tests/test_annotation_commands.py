@@ -73,7 +73,7 @@ def test_two_ingests_into_one_file_keep_both_reports(repo, tmp_path):
     """The first ingest pauses after reading gold.jsonl and before writing it;
     the second runs meanwhile (a real process each). Neither report is lost."""
     sheets = [write_sheet(tmp_path / f"{rid}.sheet", rid) for rid in ("t1", "t2")]
-    first, second = race("kaocha.annotations.sheets_cli.save_standoff",
+    first, second = race("kaocha.annotations.commands.save_standoff",
                          ["annotations", "ingest", str(sheets[0]), "--into", "annotations/gold.jsonl"],
                          ["annotations", "ingest", str(sheets[1]), "--into", "annotations/gold.jsonl"], repo, tmp_path)
     assert first[0] == 0 and second[0] == 0, (first, second)

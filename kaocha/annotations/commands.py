@@ -51,6 +51,24 @@ def tell(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def merge_into(into: Path, corpus: Corpus, reports: list, replace: bool, nothing: str, clash_prefix: str = "") -> None:
+    """Merge ``reports`` into the standoff file ``into`` under its lock, or exit naming the problem and
+    writing nothing (``nothing``: how the message says so; a clash with stored reports needs ``replace``)."""
+    try:
+        with exclusive_lock(into, on_wait=tell):
+            stored = load_standoff(into, corpus) if into.exists() else []
+            clash = clash_message(into, stored, reports)
+            if clash and not replace:
+                fail(clash_prefix + clash)
+            save_standoff(merge_reports(stored, reports, corpus.ids()), into)
+    except (AnnotationError, CorpusError) as err:
+        fail(f"{nothing}: {err}")
+    except LockTimeout as err:
+        fail(err.strerror)
+    except OSError as err:
+        fail(f"{into}: cannot be written ({err.strerror or err}); {nothing}")
+
+
 def export_target_problem(out: Path, source: Path, corpus: Corpus) -> str | None:
     """Why ``out`` must not receive an export: it is the input, a standoff
     annotation file, or a .jsonl in the repository's annotations/ folder."""
@@ -165,19 +183,7 @@ def import_(
         problems.extend(f"{source}: {p}" for p in check_report(report))
     if problems:
         fail("nothing imported:\n" + "\n".join(problems))
-    try:
-        with exclusive_lock(into, on_wait=tell):
-            stored = load_standoff(into, corpus) if into.exists() else []
-            clash = clash_message(into, stored, incoming)
-            if clash and not replace:
-                fail("nothing imported:\n" + clash)
-            save_standoff(merge_reports(stored, incoming, corpus.ids()), into)
-    except (AnnotationError, CorpusError) as err:
-        fail(f"nothing imported: {err}")
-    except LockTimeout as err:
-        fail(err.strerror)
-    except OSError as err:
-        fail(f"{into}: cannot be written ({err.strerror or err}); nothing imported")
+    merge_into(into, corpus, incoming, replace, nothing="nothing imported", clash_prefix="nothing imported:\n")
     typer.echo(f"imported {len(incoming)} report(s) into {into}")
 
 

@@ -9,17 +9,9 @@ import typer
 
 from kaocha.annotations.markup import load_sheet, make_sheet
 from kaocha.annotations.visit import visit_problems
-from kaocha.annotations.records import (
-    AnnotatedReport,
-    AnnotationError,
-    clash_message,
-    load_standoff,
-    merge_reports,
-    save_standoff,
-)
-from kaocha.annotations.commands import fail, tell, open_corpus
+from kaocha.annotations.records import AnnotatedReport, AnnotationError, load_standoff
+from kaocha.annotations.commands import fail, merge_into, open_corpus
 from kaocha.corpus import DEFAULT_MANIFEST, CorpusError
-from kaocha.files import LockTimeout, exclusive_lock
 
 
 def sheet(
@@ -88,17 +80,5 @@ def ingest(
         raise typer.Exit(1)
     if into is None:
         return
-    try:
-        with exclusive_lock(into, on_wait=tell):
-            stored = load_standoff(into, corpus) if into.exists() else []
-            clash = clash_message(into, stored, reports)
-            if clash and not replace:
-                fail(clash)
-            save_standoff(merge_reports(stored, reports, corpus.ids()), into)
-    except (AnnotationError, CorpusError) as err:
-        fail(f"nothing stored: {err}")
-    except LockTimeout as err:
-        fail(err.strerror)
-    except OSError as err:
-        fail(f"{into}: cannot be written ({err.strerror or err}); nothing stored")
+    merge_into(into, corpus, reports, replace, nothing="nothing stored")
     typer.echo(f"stored {len(reports)} report(s) in {into}")
