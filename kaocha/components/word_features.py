@@ -24,16 +24,15 @@ comes from its installed package.
 from __future__ import annotations
 
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable, Iterator
 
 import numpy as np
 from spacy.attrs import IDS
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import minibatch
 
 from kaocha.components import REPORT_CONTEXT
+from kaocha.components.ahead import pipe_ahead
 from kaocha.components.analysers import MAX_PIECE, analyser as load_analyser, pieces
 from kaocha.sentences import sentence_spans
 
@@ -141,21 +140,8 @@ class WordFeatures:
         return self._annotate([doc])[0]
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        """Annotate batch by batch, analysing the next batch in a thread while the
-        rest of the pipeline works on this one: the analyser spends most of its
-        time in ONNX Runtime and numpy, which release the GIL, so on two cores
-        its cost mostly hides behind the other components'. Each batch's
-        features are the same as without the thread (they depend on the
-        report alone)."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name) as ahead:
-            running = None
-            for batch in minibatch(docs, size=batch_size):
-                started = ahead.submit(self._annotate, list(batch))
-                if running is not None:
-                    yield from running.result()
-                running = started
-            if running is not None:
-                yield from running.result()
+        # The analyser spends most of its time in ONNX Runtime and numpy, outside the GIL.
+        return pipe_ahead(docs, batch_size, self._annotate, self.name)
 
 
 @Language.factory("kaocha_word_features", assigns=["token.lemma"],

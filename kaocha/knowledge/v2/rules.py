@@ -241,7 +241,7 @@ def _longest_suffixed_prefix(segment: str) -> str:
     """The longest start of ``segment`` that ends in a place suffix."""
     suffixes = place_suffixes()
     for end in range(len(segment), 1, -1):
-        if any(segment.endswith(s, 0, end) for s in suffixes):
+        if segment.endswith(suffixes, 0, end):  # a tuple: any of them
             return segment[:end]
     return ""
 
