@@ -94,7 +94,7 @@ class LacAnalyser:
         """Best tag ids of each row (``emissions``: batch × time × tags), each up to its own length.
 
         The forward pass keeps only the best score of each tag at each step (a
-        max, about four times faster in numpy than an argmax over the same
+        max, two to three times faster in numpy than an argmax over the same
         axis); the backward pass recomputes the one back-pointer each row
         needs from the same float32 sums, so ties go to the lowest tag id
         exactly as an argmax over all back-pointers would.
