@@ -124,6 +124,24 @@ def test_pipe_stopped_early_or_failing_in_its_thread_does_not_hang(lac_nlp, monk
         list(component.pipe((lac_nlp.make_doc(t) for t in [REPORT] * 4), batch_size=2))
 
 
+def test_two_pipes_at_once_give_each_doc_its_own_features(lac_nlp):
+    """Each pipe() has its own worker thread; interleaved, they share the report cache."""
+    component = lac_nlp.get_pipe("kaocha_word_features")
+    sentence = "李强参观荆州古城墙。"
+
+    def sentence_docs(n):
+        for _ in range(n):
+            doc = lac_nlp.make_doc(sentence)
+            doc.user_data[REPORT_CONTEXT] = {"text": REPORT, "offset": REPORT.index(sentence)}
+            yield doc
+
+    reports = (lac_nlp.make_doc(t) for t in [REPORT] * 6)
+    for from_sentence, from_report in zip(component.pipe(sentence_docs(6), batch_size=2),
+                                          component.pipe(reports, batch_size=2)):
+        assert lemmas(from_sentence) == LAC_BY_HAND[REPORT.index(sentence):]
+        assert lemmas(from_report) == LAC_BY_HAND
+
+
 def test_jieba_features_use_its_word_classes():
     nlp = spacy.blank("zh")
     nlp.add_pipe("kaocha_word_features", config={"analyser": "jieba"})

@@ -23,6 +23,7 @@ comes from its installed package.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Iterable, Iterator
 
@@ -76,6 +77,7 @@ class WordFeatures:
         self.strings = nlp.vocab.strings
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()  # pipe() annotates in a worker thread; two pipes may run at once
         self._hashes: dict[str, int] = {}
 
     # -- analysis ----------------------------------------------------------
@@ -104,16 +106,17 @@ class WordFeatures:
 
     def _report_features(self, reports: list[str]) -> list[np.ndarray]:
         """Cached features of the reports of sentence Docs."""
-        missing = list(dict.fromkeys(r for r in reports if r not in self._cache))
-        for report, features in zip(missing, self.analyse(missing)):
-            self._cache[report] = features
-        out = []
-        for report in reports:
-            self._cache.move_to_end(report)
-            out.append(self._cache[report])
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
-        return out
+        with self._cache_lock:
+            missing = list(dict.fromkeys(r for r in reports if r not in self._cache))
+            for report, features in zip(missing, self.analyse(missing)):
+                self._cache[report] = features
+            out = []
+            for report in reports:
+                self._cache.move_to_end(report)
+                out.append(self._cache[report])
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+            return out
 
     # -- annotation --------------------------------------------------------
 
