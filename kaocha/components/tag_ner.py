@@ -19,14 +19,15 @@ from __future__ import annotations
 from typing import Callable, Iterable, Optional
 
 import numpy as np
+from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
 from spacy.pipeline.tagger import Tagger
 from spacy.scorer import get_ner_prf
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.training import Example, validate_examples
 from thinc.api import Config, Model, SequenceCategoricalCrossentropy
 
-from kaocha.components.viterbi import best_paths
+from kaocha.components.viterbi import best_allowed_paths
 
 OUTSIDE = "O"
 
@@ -45,7 +46,7 @@ DEFAULT_MODEL = Config().from_str(
 )["model"]
 
 
-#: Score of a forbidden BILUO transition (allowed ones score 0).
+#: Added to the score of a tag where a sequence may not start or end with it.
 FORBIDDEN = -1e4
 
 
@@ -54,35 +55,33 @@ def gold_tag(biluo: Optional[str]) -> Optional[str]:
     return None if biluo in (None, "", "-") else biluo
 
 
-def constraints(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Transition scores (previous × next) and start and end scores that allow only valid BILUO."""
-    move = [tag.split("-", 1)[0] if tag != OUTSIDE else OUTSIDE for tag in labels]
-    kind = [tag.split("-", 1)[1] if tag != OUTSIDE else "" for tag in labels]
-    n = len(labels)
-    transitions = np.full((n, n), FORBIDDEN, dtype=np.float32)
-    for i in range(n):
-        for j in range(n):
-            if move[i] in ("B", "I"):  # an open entity continues with I or L of its kind
-                allowed = move[j] in ("I", "L") and kind[j] == kind[i]
-            else:
-                allowed = move[j] in (OUTSIDE, "B", "U")
-            if allowed:
-                transitions[i, j] = 0.0
-    start = np.array([0.0 if m in (OUTSIDE, "B", "U") else FORBIDDEN for m in move], dtype=np.float32)
-    end = np.array([0.0 if m in (OUTSIDE, "L", "U") else FORBIDDEN for m in move], dtype=np.float32)
-    return transitions, start, end
+def _move_and_kind(tag: str) -> tuple[str, str]:
+    return (OUTSIDE, "") if tag == OUTSIDE else tuple(tag.split("-", 1))  # type: ignore[return-value]
 
 
-def spans_of(tag_ids: np.ndarray, labels: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """(start, end, label) of each entity in a valid BILUO sequence of tag ids."""
-    tags = [labels[i] for i in tag_ids.tolist()]
-    spans, start = [], 0
-    for position, tag in enumerate(tags):
-        if tag[0] in "BU":
-            start = position
-        if tag[0] in "LU":
-            spans.append((start, position + 1, tag[2:]))
-    return spans
+def biluo_rules(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which tag may follow which (previous × next), which may start and which may end a sequence."""
+    parts = [_move_and_kind(tag) for tag in labels]
+    allowed = np.array([[next_move in ("I", "L") and next_kind == kind if move in ("B", "I")
+                         else next_move in (OUTSIDE, "B", "U")
+                         for next_move, next_kind in parts] for move, kind in parts])
+    may_start = np.array([move in (OUTSIDE, "B", "U") for move, _ in parts])
+    may_end = np.array([move in (OUTSIDE, "L", "U") for move, _ in parts])
+    return allowed, may_start, may_end
+
+
+def entity_columns(labels: tuple[str, ...], strings) -> np.ndarray:
+    """Per tag id, its token's ``ENT_IOB`` (3 begins, 1 continues, 2 outside) and ``ENT_TYPE``.
+
+    A valid BILUO sequence written through these columns with
+    `Doc.from_array` gives the same entities as ``doc.set_ents``, without a
+    Span per entity.
+    """
+    columns = np.zeros((len(labels), 2), dtype=np.uint64)
+    for i, tag in enumerate(labels):
+        move, kind = _move_and_kind(tag)
+        columns[i] = (2, 0) if move == OUTSIDE else (3 if move in "BU" else 1, strings.add(kind))
+    return columns
 
 
 def score_entities(examples: Iterable[Example], **kwargs) -> dict:
@@ -114,23 +113,22 @@ class TagNER(Tagger):
         if not lengths.sum():
             return [np.zeros(0, dtype=np.int64) for _ in docs]
         scores = self.model.predict(docs)
-        transitions, start, end = constraints(self.labels)
+        allowed, may_start, may_end = biluo_rules(self.labels)
         emissions = np.zeros((len(docs), lengths.max(), len(self.labels)), dtype=np.float32)
         for row, doc_scores in enumerate(scores):
             emissions[row, :len(doc_scores)] = self.model.ops.to_numpy(doc_scores)
         rows = np.flatnonzero(lengths)
-        emissions[rows, 0] += start
-        emissions[rows, lengths[rows] - 1] += end
-        paths = best_paths(emissions, np.maximum(lengths, 1), transitions)
+        emissions[rows, 0] += np.where(may_start, 0.0, FORBIDDEN)
+        emissions[rows, lengths[rows] - 1] += np.where(may_end, 0.0, FORBIDDEN)
+        paths = best_allowed_paths(emissions, np.maximum(lengths, 1), allowed)
         return [paths[row, :length] for row, length in enumerate(lengths)]
 
     def set_annotations(self, docs: Iterable[Doc], batch_tag_ids) -> None:
         if isinstance(docs, Doc):
             docs = [docs]
-        labels = self.labels
+        columns = entity_columns(self.labels, self.vocab.strings)
         for doc, tag_ids in zip(docs, batch_tag_ids):
-            doc.set_ents([Span(doc, start, end, label) for start, end, label in spans_of(tag_ids, labels)],
-                         default="outside")
+            doc.from_array([ENT_IOB, ENT_TYPE], columns[tag_ids])
 
     def get_loss(self, examples: Iterable[Example], scores) -> tuple[float, list]:
         validate_examples(examples, "TagNER.get_loss")
