@@ -33,9 +33,10 @@ def test_one_doc_per_sentence_with_entities_and_cats():
     assert all(set(d.cats) and all(v in (0.0, 1.0) for v in d.cats.values()) for d in docs)
 
 
-def test_train_tiny_model_loads_in_fresh_process_and_existing_output_is_refused(tmp_path):
+@pytest.mark.parametrize("config", ["ner.cfg", "ner_fast.cfg"])
+def test_train_tiny_model_loads_in_fresh_process_and_existing_output_is_refused(tmp_path, config):
     reports = load_gold()[:6]
-    best = train_model(ROOT / "configs" / "ner.cfg", tmp_path, dict(TINY), reports=reports, quiet=True)
+    best = train_model(ROOT / "configs" / config, tmp_path, dict(TINY), reports=reports, quiet=True)
     meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
     assert meta["kaocha"]["dev_reports"] and set(meta["kaocha"]["dev_reports"]).isdisjoint(meta["kaocha"]["train_reports"])
     assert meta["kaocha"]["annotations"]
@@ -45,7 +46,7 @@ def test_train_tiny_model_loads_in_fresh_process_and_existing_output_is_refused(
     assert result.returncode == 0, result.stderr
     assert "kaocha_sentence_cats" in result.stdout and result.stdout.strip().endswith("1")
     with pytest.raises(FileExistsError, match="already holds a model"):
-        train_model(ROOT / "configs" / "ner.cfg", tmp_path, dict(TINY), reports=reports, quiet=True)
+        train_model(ROOT / "configs" / config, tmp_path, dict(TINY), reports=reports, quiet=True)
 
 
 @pytest.mark.slow
