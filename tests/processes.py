@@ -14,8 +14,11 @@ from conftest import ROOT
 # A child that wraps ``module.attr`` so that, on the call numbered ``nth``, it
 # touches READY and then waits for GO (a file; "-" = never) or PAUSE seconds,
 # before (``when`` = before) or after (after) the real call; then runs CODE.
+# SIGINT raises KeyboardInterrupt in it, however the tests were started.
 PAUSED_CHILD = r"""
-import importlib, pathlib, sys, time
+import importlib, pathlib, signal, sys, time
+# Ctrl-C as in a terminal: a child of a background job (`cmd &` in a script) starts with SIGINT ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 module_name, attr, nth, when, ready, go, pause, code = sys.argv[1:9]
 module = importlib.import_module(module_name)
 original = getattr(module, attr)
