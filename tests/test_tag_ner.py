@@ -16,7 +16,7 @@ LABELS = ("O", "B-POST", "I-POST", "L-POST", "U-POST", "B-VENUE", "I-VENUE", "L-
 
 
 def valid(path: list[str]) -> bool:
-    """BILUO validity, written out independently of `constraints`."""
+    """BILUO validity, written out independently of `biluo_rules`."""
     open_kind = None
     for tag in path:
         move, kind = (tag, None) if tag == "O" else tag.split("-", 1)

@@ -16,13 +16,14 @@ msgpack): loading it runs no stored code.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Callable, Iterable, Optional
 
 import numpy as np
 from spacy.attrs import ENT_IOB, ENT_TYPE
 from spacy.language import Language
+from spacy.pipeline.ner import ner_score
 from spacy.pipeline.tagger import Tagger
-from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example, validate_examples
 from thinc.api import Config, Model, SequenceCategoricalCrossentropy
@@ -84,11 +85,6 @@ def entity_columns(labels: tuple[str, ...], strings) -> np.ndarray:
     return columns
 
 
-def score_entities(examples: Iterable[Example], **kwargs) -> dict:
-    """spaCy's entity scores (ents_p, ents_r, ents_f, ents_per_type), as ``ner`` reports them."""
-    return get_ner_prf(examples, **kwargs)
-
-
 @Language.factory(
     "kaocha_tag_ner",
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
@@ -103,7 +99,7 @@ class TagNER(Tagger):
     """spaCy's tagger, trained on and writing entities (BILUO tags) instead of ``token.tag_``."""
 
     def __init__(self, vocab, model: Model, name: str = "kaocha_tag_ner", *, label_smoothing: float = 0.0,
-                 scorer: Callable = score_entities):
+                 scorer: Callable = ner_score):
         super().__init__(vocab, model, name, overwrite=False, scorer=scorer, label_smoothing=label_smoothing)
 
     def predict(self, docs: list[Doc]) -> list[np.ndarray]:
@@ -151,7 +147,7 @@ class TagNER(Tagger):
         for label in labels:
             self.add_label(label)
         doc_sample, label_sample = [], []
-        for eg in list(get_examples())[:10]:
+        for eg in islice(get_examples(), 10):
             doc_sample.append(eg.predicted)
             gold = [gold_tag(tag) for tag in eg.get_aligned_ner()]
             label_sample.append(self.model.ops.asarray(

@@ -32,9 +32,8 @@ def best_paths(emissions: np.ndarray, lengths: np.ndarray, transitions: np.ndarr
     return _backtrack(scores, lengths, transitions)
 
 
-def best_allowed_paths(emissions: np.ndarray, lengths: np.ndarray, allowed: np.ndarray,
-                       forbidden: float = -1e4) -> np.ndarray:
-    """`best_paths` with ``transitions = 0 where allowed[previous, next] else forbidden``.
+def best_allowed_paths(emissions: np.ndarray, lengths: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """`best_paths` with ``transitions = 0 where allowed[previous, next] else -inf``.
 
     The tags allowed before each tag must fall into disjoint groups (for
     BILUO: every closed tag before O, B- and U-; B-X and I-X before I-X and
@@ -56,10 +55,10 @@ def best_allowed_paths(emissions: np.ndarray, lengths: np.ndarray, allowed: np.n
     by_step = np.ascontiguousarray(emissions.transpose(1, 0, 2))
     scores = np.empty_like(by_step)
     scores[0] = by_step[0]
-    for t in range(1, steps := by_step.shape[0]):
+    for t in range(1, len(by_step)):
         best = np.maximum.reduceat(scores[t - 1][:, order], starts, axis=1)  # batch × groups
         np.add(best[:, group_of], by_step[t], out=scores[t])
-    transitions = np.where(allowed, 0.0, forbidden).astype(scores.dtype)
+    transitions = np.where(allowed, 0.0, -np.inf).astype(scores.dtype)
     return _backtrack(scores, lengths, transitions)
 
 
