@@ -36,15 +36,20 @@ def sentence_examples(nlp, reports) -> list[Example]:
     return [Example(doc, doc) for report in reports for doc in sentence_docs(nlp, report)]
 
 
-def out_of_fold(reports, folds, settings: dict, rules: str = "v2") -> dict[str, Prediction]:
+def out_of_fold(reports, folds, settings: dict, rules: str = "v2", word_vectors: Path | None = None) -> dict[str, Prediction]:
+    """Out-of-fold sentence scores; with ``word_vectors`` the LAC word features run before the categorizer."""
     nlp = spacy.blank("zh")
+    if word_vectors is not None:
+        nlp.add_pipe("kaocha_word_features")
+        settings = {**settings, "words_from": "kaocha_word_features"}
     predictions = {}
     for held_out in map(set, folds):
         categorizer = SentenceCategorizer(nlp, "cats", rules_version(rules), **settings)
         training = sentence_examples(nlp, [r for r in reports if r.id not in held_out])
-        categorizer.initialize(lambda: training)
+        categorizer.initialize(lambda: training, nlp=nlp, word_vectors=word_vectors)
         held = [r for r in reports if r.id in held_out]
-        for report, doc in zip(held, categorizer.pipe(nlp.make_doc(r.text) for r in held)):
+        docs = nlp.pipe(r.text for r in held)  # the word features, when there
+        for report, doc in zip(held, categorizer.pipe(docs)):
             predictions[report.id] = Prediction([], [(s["start"], s["end"], s["cats"]) for s in doc._.sentence_cats])
     return predictions
 
@@ -85,6 +90,8 @@ def main(
     mask_entities: bool = typer.Option(False, help="Keyword votes on sentences with the rules' entities masked."),
     rules: str = typer.Option("v2", help="Rule knowledge version for the keyword votes."),
     threshold: float = typer.Option(0.5),
+    word_vectors: Path = typer.Option(None, help="Directory of `python -m training.word_vectors`: add the mean word vectors."),
+    vector_weight: float = typer.Option(2.0, help="Weight of the mean word vector (with --word-vectors)."),
     spacy_bow: bool = typer.Option(False, help="Also fit spaCy's textcat_multilabel (BOW, n-grams up to --ngram-max)."),
     bow_epochs: int = typer.Option(10),
 ) -> None:
@@ -92,8 +99,8 @@ def main(
     reports = load_gold(gold)
     fold_ids = report_folds([r.id for r in reports], folds)
     settings = {"threshold": threshold, "c": c, "ngram_max": ngram_max, "rule_weight": rule_weight,
-                "mask_entities": mask_entities}
-    systems = {"categorizer": out_of_fold(reports, fold_ids, settings, rules),
+                "mask_entities": mask_entities, "vector_weight": vector_weight if word_vectors else 0.0}
+    systems = {"categorizer": out_of_fold(reports, fold_ids, settings, rules, word_vectors),
                "baseline": RegexBaseline().predict({r.id: r.text for r in reports})}
     if spacy_bow:
         systems["spacy BOW"] = spacy_bow_out_of_fold(reports, fold_ids, ngram_max, bow_epochs, threshold)

@@ -32,7 +32,9 @@ def span_at(text: str, string: str, label: str, nth: int = 0):
     return Span(start, start + len(string), label)
 
 
-SMALL = {"training.max_steps": 150, "training.eval_frequency": 50}
+#: Stand-in word vectors for the default config (tests/fixtures/word_vectors/README.md).
+TEST_VECTORS = {"paths.word_vectors": str(ROOT / "tests" / "fixtures" / "word_vectors")}
+SMALL = {"training.max_steps": 150, "training.eval_frequency": 50, **TEST_VECTORS}
 
 
 @pytest.fixture(scope="session")

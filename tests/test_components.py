@@ -136,3 +136,118 @@ def test_masked_keyword_votes_ignore_keywords_inside_the_rules_entities():
     assert rule_category_matrix(rules, masked)[:, urban].tolist() == [0.0, 1.0]
     categorizer = SentenceCategorizer(spacy.blank("zh"), "cats", rules, 0.5, 4.0, 3, 2.0, mask_entities=True)
     assert categorizer.vote_texts(report, spans) == masked
+
+
+# -- word vectors in the sentence categorizer (issue 15) -----------------------------
+
+from conftest import ROOT  # noqa: E402
+
+FIXTURE_VECTORS = ROOT / "tests" / "fixtures" / "word_vectors"
+
+
+def test_words_are_read_back_from_the_per_character_features():
+    from kaocha.components.sentence_cats import words_in
+
+    text = "参观柘林镇,签署协议。"
+    features = ["v-B", "v-E", "LOC-B", "LOC-I", "LOC-E", "w-S", "v-B", "v-E", "n-B", "n-E", "w-S"]
+    assert words_in(text, features, 0, len(text)) == ["参观", "柘林镇", ",", "签署", "协议", "。"]
+    assert words_in(text, features, 2, 5) == ["柘林镇"]
+    # a span cutting a word keeps its part; characters outside every sentence (`_`) are no word
+    assert words_in(text, features, 3, 7) == ["林镇", ",", "签"]
+    assert words_in("甲 乙", ["n-S", "_", "n-S"], 0, 3) == ["甲", "乙"]
+
+
+def test_mean_vector_is_the_unit_mean_of_the_known_words():
+    words, vectors = load_word_vectors_fixture()
+    categorizer = SentenceCategorizer(spacy.blank("zh"), "cats", rules_version("v2"), 0.5, 4.0, 3, 2.0,
+                                      vector_weight=2.0, words_from="kaocha_word_features")
+    categorizer.vector_words, categorizer.arrays["word_vectors"] = words, vectors
+    got = categorizer.mean_vectors([["科技", "没有这个词", "创新"], ["没有这个词"], []])
+    mean = (vectors[words.index("科技")] + vectors[words.index("创新")]) / 2
+    assert np.allclose(got[0], mean / np.linalg.norm(mean), atol=1e-6)
+    assert np.all(got[1:] == 0)  # no known word: no vector
+
+
+def load_word_vectors_fixture():
+    from kaocha.components.sentence_cats import load_word_vectors
+
+    return load_word_vectors(FIXTURE_VECTORS)
+
+
+def test_broken_word_vectors_are_refused_with_the_directory_named(tmp_path):
+    from kaocha.components.sentence_cats import load_word_vectors
+
+    with pytest.raises(ValueError, match=f"{tmp_path}: cannot read the word vectors.*python -m training.word_vectors"):
+        load_word_vectors(tmp_path)
+    (tmp_path / "words.txt").write_text("甲\n乙\n", encoding="utf-8")
+    np.save(tmp_path / "vectors.npy", np.zeros((3, 4), dtype=np.float32))
+    with pytest.raises(ValueError, match="2 words in words.txt .* shape \\(3, 4\\)"):
+        load_word_vectors(tmp_path)
+
+
+def vector_pipeline():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("kaocha_word_features")
+    nlp.add_pipe("kaocha_sentence_cats", config={"vector_weight": 2.0, "words_from": "kaocha_word_features"})
+    return nlp
+
+
+def sentence_examples_of(nlp, reports):
+    from spacy.training import Example
+
+    from training.convert import sentence_docs
+
+    return [Example(doc, doc) for report in reports for doc in sentence_docs(nlp, report)]
+
+
+def test_categorizer_with_vectors_learns_saves_and_reloads(tmp_path):
+    """Fitted with the LAC words of each sentence cut in its whole report; the saved model holds the vectors
+    as a float32 .npy and scores a report the same after loading."""
+    from kaocha.annotations.validate import load_gold
+
+    reports = load_gold()[:8]
+    nlp = vector_pipeline()
+    nlp.config["initialize"]["components"]["kaocha_sentence_cats"] = {"word_vectors": str(FIXTURE_VECTORS)}
+    examples = sentence_examples_of(nlp, reports[:6])
+    nlp.initialize(lambda: examples)
+    cats = nlp.get_pipe("kaocha_sentence_cats")
+    width = cats.arrays["coef"].shape[1]
+    assert width == len(cats.vocab) + len(CATEGORY_LABELS) + 8  # n-grams, votes, 8 vector dimensions
+    assert np.any(cats.arrays["coef"][:, -8:] != 0)
+
+    held_out = [reports[6].text, reports[7].text]
+    scores = [[s["cats"] for s in doc._.sentence_cats] for doc in nlp.pipe(held_out)]
+    nlp.to_disk(tmp_path / "model")
+    assert np.load(tmp_path / "model" / "kaocha_sentence_cats" / "word_vectors.npy", allow_pickle=False).dtype == np.float32
+    loaded = spacy.load(tmp_path / "model")
+    assert [[s["cats"] for s in doc._.sentence_cats] for doc in loaded.pipe(held_out)] == scores
+    again = SentenceCategorizer(nlp, "kaocha_sentence_cats", rules_version("v2"), 0.5, 4.0, 3, 2.0).from_bytes(cats.to_bytes())
+    assert np.array_equal(again.arrays["word_vectors"], cats.arrays["word_vectors"])
+
+    # the vectors change the scores: the same fit without them scores otherwise
+    plain = spacy.blank("zh")
+    plain.add_pipe("kaocha_sentence_cats")
+    plain.initialize(lambda: sentence_examples_of(plain, reports[:6]))
+    assert [[s["cats"] for s in doc._.sentence_cats] for doc in plain.pipe(held_out)] != scores
+
+
+def test_categorizer_with_vectors_needs_its_word_features():
+    nlp = vector_pipeline()
+    with pytest.raises(ValueError, match="vector_weight > 0 needs word vectors"):
+        nlp.initialize(lambda: sentence_examples_of(nlp, []))
+    nlp.config["initialize"]["components"]["kaocha_sentence_cats"] = {"word_vectors": str(FIXTURE_VECTORS)}
+    from kaocha.annotations.validate import load_gold
+
+    report = load_gold()[0]
+    nlp.initialize(lambda: sentence_examples_of(nlp, [report]))
+    with nlp.select_pipes(disable=["kaocha_word_features"]):
+        with pytest.raises(ValueError, match="has no word features: run 'kaocha_word_features'"):
+            nlp(report.text)
+    with pytest.raises(ValueError, match="vector_weight needs words_from"):
+        SentenceCategorizer(nlp, "cats", rules_version("v2"), 0.5, 4.0, 3, 2.0, vector_weight=1.0)
+    late = spacy.blank("zh")
+    late.add_pipe("kaocha_sentence_cats", config={"vector_weight": 2.0, "words_from": "kaocha_word_features"})
+    late.add_pipe("kaocha_word_features")
+    late.config["initialize"]["components"]["kaocha_sentence_cats"] = {"word_vectors": str(FIXTURE_VECTORS)}
+    with pytest.raises(ValueError, match="must come before"):
+        late.initialize(lambda: sentence_examples_of(late, [report]))

@@ -13,7 +13,7 @@ from conftest import ROOT
 def test_workflow_all_lists_every_step_in_order():
     config = load_project_config(ROOT)
     names = [c["name"] for c in config["commands"]]
-    assert config["workflows"]["all"] == ["check", "convert", "train", "evaluate", "heldout", "visit", "learning-curve", "package", "bench"]
+    assert config["workflows"]["all"] == ["check", "convert", "word-vectors", "train", "evaluate", "heldout", "visit", "learning-curve", "package", "bench"]
     assert set(config["workflows"]["all"]) <= set(names)
     result = subprocess.run([sys.executable, "-m", "spacy", "project", "run", "all", ".", "--dry"],
                             cwd=ROOT, capture_output=True, text=True)

@@ -12,9 +12,12 @@ from kaocha.annotations.validate import load_gold
 from training.convert import sentence_docs, split_train_dev
 from training.train import build_nlp, train_model
 
-from conftest import ROOT
+from conftest import ROOT, TEST_VECTORS
 
-TINY = {"training.max_steps": 20, "training.eval_frequency": 10, "components.tok2vec.model.encode.width": 32}
+TINY = {"training.max_steps": 20, "training.eval_frequency": 10, "components.tok2vec.model.encode.width": 32,
+        **TEST_VECTORS}
+#: The fast config has no word vectors.
+TINY_FAST = {k: v for k, v in TINY.items() if k not in TEST_VECTORS}
 
 
 def test_split_is_by_report_and_deterministic():
@@ -36,7 +39,8 @@ def test_one_doc_per_sentence_with_entities_and_cats():
 @pytest.mark.parametrize("config", ["ner.cfg", "ner_fast.cfg"])
 def test_train_tiny_model_loads_in_fresh_process_and_existing_output_is_refused(tmp_path, config):
     reports = load_gold()[:6]
-    best = train_model(ROOT / "configs" / config, tmp_path, dict(TINY), reports=reports, quiet=True)
+    tiny = TINY if config == "ner.cfg" else TINY_FAST
+    best = train_model(ROOT / "configs" / config, tmp_path, dict(tiny), reports=reports, quiet=True)
     meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
     assert meta["kaocha"]["dev_reports"] and set(meta["kaocha"]["dev_reports"]).isdisjoint(meta["kaocha"]["train_reports"])
     assert meta["kaocha"]["annotations"]
@@ -46,7 +50,18 @@ def test_train_tiny_model_loads_in_fresh_process_and_existing_output_is_refused(
     assert result.returncode == 0, result.stderr
     assert "kaocha_sentence_cats" in result.stdout and result.stdout.strip().endswith("1")
     with pytest.raises(FileExistsError, match="already holds a model"):
-        train_model(ROOT / "configs" / config, tmp_path, dict(TINY), reports=reports, quiet=True)
+        train_model(ROOT / "configs" / config, tmp_path, dict(tiny), reports=reports, quiet=True)
+
+
+def test_training_without_the_word_vectors_stops_before_any_work(tmp_path):
+    """The default config's categorizer needs assets/word_vectors: a missing directory is named, with the
+    command that builds it, before corpora are converted or the output is created."""
+    missing = tmp_path / "no-vectors"
+    result = subprocess.run([sys.executable, "-m", "training.train", "configs/ner.cfg", "--output", str(tmp_path / "m"),
+                             "--paths.word_vectors", str(missing)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert f"{missing}: no word vectors there" in result.stderr and "python -m training.word_vectors" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "m").exists()
 
 
 @pytest.mark.slow
@@ -120,7 +135,8 @@ def fake_spacy_train(config, output, use_gpu, overrides):
             (directory / f"part{i}").write_text("new")
 
 train.spacy_train = fake_spacy_train
-train.train_model(pathlib.Path("configs/ner.cfg"), pathlib.Path(sys.argv[1]), {}, reports=load_gold()[:4],
+train.train_model(pathlib.Path("configs/ner.cfg"), pathlib.Path(sys.argv[1]),
+                  {"paths.word_vectors": "tests/fixtures/word_vectors"}, reports=load_gold()[:4],
                   replace=True, quiet=True)
 """
 

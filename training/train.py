@@ -67,6 +67,17 @@ def build_nlp(config_path: Path, overrides: dict) -> spacy.language.Language:
     return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
 
 
+def check_initialize_assets(nlp: spacy.language.Language) -> None:
+    """Fail before any work when a component's ``[initialize.components]`` names word vectors that are not there."""
+    settings = nlp.config.interpolate()["initialize"]["components"]
+    for name, component in settings.items():
+        path = component.get("word_vectors") if isinstance(component, dict) else None
+        if path is not None and not (Path(path) / "words.txt").is_file():
+            raise TrainingError(f"{path}: no word vectors there ([initialize.components.{name}] word_vectors); build them "
+                                f"with `python -m training.word_vectors --out {path}` (about 10 minutes; "
+                                f"`spacy project run word-vectors`)")
+
+
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -83,6 +94,7 @@ def train_model(config: Path, output: Path, overrides: dict, gold: Path = DEFAUL
         raise TrainingError(f"{gold}: {len(reports)} annotated report(s); training needs at least 2 (one for dev)")
     train_ids, dev_ids = split_train_dev([r.id for r in reports])
     nlp = build_nlp(config, overrides)
+    check_initialize_assets(nlp)
     output.mkdir(parents=True, exist_ok=True)
     with cleanup_on_sigterm():
         tmp = Path(tempfile.mkdtemp(prefix=".training-", dir=output))
