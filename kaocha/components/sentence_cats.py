@@ -193,12 +193,13 @@ class SentenceCategorizer:
             raise ValueError(f"[{self.name}] words_from {name!r} must come before {self.name!r} in the pipeline")
         return nlp.get_pipe(name)
 
-    def doc_features(self, doc: Doc) -> list[str]:
-        """The word features (``<tag>-<B|I|E|S>``) of each character of ``doc``, from the token attribute
+    def doc_features(self, doc: Doc, text: str | None = None) -> list[str]:
+        """The word features (``<tag>-<B|I|E|S>``) of each character of ``doc`` (whose ``text`` may be
+        given: spaCy rebuilds ``doc.text`` from the tokens at every access), from the token attribute
         the ``words_from`` component wrote."""
         component = self._words_component(None)
         strings = doc.vocab.strings
-        text = doc.text
+        text = doc.text if text is None else text
         features = [""] * len(text)
         names: dict[int, str] = {}
         for start, length, code in doc.to_array([IDX, LENGTH, component.attr_id]).tolist():
@@ -309,7 +310,7 @@ class SentenceCategorizer:
         if self.uses_vectors():
             words_of = []
             for doc, text, doc_spans in zip(docs, doc_texts, spans):
-                features = self.doc_features(doc)
+                features = self.doc_features(doc, text)
                 words_of.extend(words_in(text, features, s, e) for s, e in doc_spans)
         scores = self.predict_texts([text[s:e] for text, doc_spans in zip(doc_texts, spans) for s, e in doc_spans],
                                     votes, words_of)
