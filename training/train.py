@@ -74,7 +74,7 @@ def check_initialize_assets(nlp: spacy.language.Language) -> None:
         path = component.get("word_vectors") if isinstance(component, dict) else None
         if path is not None and not (Path(path) / "words.txt").is_file():
             raise TrainingError(f"{path}: no word vectors there ([initialize.components.{name}] word_vectors); build them "
-                                f"with `python -m training.word_vectors --out {path}` (about 10 minutes; "
+                                f"with `python -m training.word_vectors --out {path}` (about 15 minutes; "
                                 f"`spacy project run word-vectors`)")
 
 
