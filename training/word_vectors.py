@@ -28,6 +28,7 @@ from typing import Iterator
 
 import numpy as np
 import typer
+from spacy.util import minibatch
 
 from kaocha.components.analysers import MAX_PIECE, analyser as load_analyser, pieces
 from kaocha.files import cleanup_on_sigterm, replace_directory
@@ -39,6 +40,8 @@ app = typer.Typer(add_completion=False)
 DEFAULT_CORPUS = Path("../shared/corpora/xinwenlianbo/news")
 #: Sentences per analyser call (LAC batches them by length inside).
 CHUNK = 4096
+#: floret settings besides the command's options: plain fastText skipgram with character 1-2-gram subwords.
+FLORET = {"model": "skipgram", "mode": "fasttext", "minn": 1, "maxn": 2, "bucket": 200000}
 
 
 def corpus_sentences(corpus: Path) -> Iterator[str]:
@@ -60,16 +63,10 @@ def write_segmented(sentences: Iterator[str], out: Path, analyser: str) -> int:
     segment = load_analyser(analyser)
     chars = 0
     with out.open("w", encoding="utf-8") as f:
-        chunk: list[str] = []
-        for sentence in [*sentences, None]:
-            if sentence is not None:
-                chunk.append(sentence)
-                if len(chunk) < CHUNK:
-                    continue
+        for chunk in minibatch(sentences, CHUNK):
             for text, words in zip(chunk, segment(chunk)):
                 f.write(" ".join(w for w in (text[a:b] for a, b, _ in words) if w.strip()) + "\n")
                 chars += len(text)
-            chunk = []
     return chars
 
 
@@ -94,9 +91,8 @@ def main(
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(1)
         print(f"{chars:,} characters segmented by {analyser}", file=sys.stderr)
-        model = floret.train_unsupervised(str(text), model="skipgram", mode="fasttext", dim=dim, epoch=epochs,
-                                          minCount=min_count, minn=1, maxn=2, bucket=200000, thread=threads,
-                                          verbose=0)
+        settings = {**FLORET, "dim": dim, "epoch": epochs, "minCount": min_count, "thread": threads}
+        model = floret.train_unsupervised(str(text), **settings, verbose=0)
         words = model.get_words()
         vectors = np.asarray([model.get_word_vector(word) for word in words], dtype=np.float32)
         print(f"{len(words):,} words × {dim}", file=sys.stderr)
@@ -108,8 +104,7 @@ def main(
             np.save(new / "vectors.npy", vectors, allow_pickle=False)
             meta = {"source": "../shared/corpora/xinwenlianbo/ (see its README)", "characters": chars,
                     "command": "python -m training.word_vectors " + " ".join(sys.argv[1:]), "analyser": analyser,
-                    "floret": {"model": "skipgram", "mode": "fasttext", "dim": dim, "epoch": epochs,
-                               "minCount": min_count, "minn": 1, "maxn": 2, "bucket": 200000, "thread": threads}}
+                    "floret": settings}
             (new / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             replace_directory(new, out, Path(staging) / "old")
 

@@ -244,12 +244,12 @@ class SentenceCategorizer:
         if self.uses_vectors():
             # Sentence Docs carry their report (REPORT_CONTEXT): the words are cut in the whole report, as at prediction.
             fresh = []
-            for doc in docs:
-                copy = (nlp or self.nlp).make_doc(doc.text)
+            for doc, text in zip(docs, texts):
+                copy = (nlp or self.nlp).make_doc(text)
                 copy.user_data.update(doc.user_data)
                 fresh.append(copy)
-            annotated = list(self._words_component(nlp).pipe(fresh))
-            words_of = [words_in(doc.text, self.doc_features(doc), 0, len(doc.text)) for doc in annotated]
+            annotated = self._words_component(nlp).pipe(fresh)
+            words_of = [words_in(text, self.doc_features(doc, text), 0, len(text)) for doc, text in zip(annotated, texts)]
         self.fit(texts, np.asarray(targets), vote_texts, words_of)
 
     def vote_texts(self, report: str, spans: list[tuple[int, int]]) -> list[str]:
